@@ -1,0 +1,34 @@
+/// Framing of a byte stream (TCP or TLS) that carries STUN messages and
+/// ChannelData frames interleaved (RFC 8489 §6.2.2, RFC 8656 §12.5).
+///
+/// The first two bits tell them apart: `00` starts a STUN message, `01` a
+/// ChannelData frame (channels 0x4000–0x7FFF); anything else means the stream
+/// is out of sync and must be closed.
+public struct StreamFrame: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case stun
+        case channelData
+    }
+
+    public var kind: Kind
+    /// Bytes the frame occupies in the stream, ChannelData padding included.
+    public var length: Int
+
+    /// Finds the frame starting at `offset`: `nil` if more bytes are needed to
+    /// know it is complete, throws when the bytes cannot start a frame.
+    public static func next(in bytes: [UInt8], at offset: Int = 0) throws(STUNDecodingError) -> StreamFrame? {
+        guard offset < bytes.count else { return nil }
+        switch bytes[offset] >> 6 {
+        case 0b00:
+            guard let header = try STUNHeader(decoding: bytes, at: offset) else { return nil }
+            let length = STUNMessage.headerLength + header.length
+            return bytes.count - offset >= length ? StreamFrame(kind: .stun, length: length) : nil
+        case 0b01:
+            guard let (_, payloadLength) = try ChannelData.header(bytes, at: offset) else { return nil }
+            let length = ChannelData.headerLength + payloadLength + stunPadding(payloadLength)
+            return bytes.count - offset >= length ? StreamFrame(kind: .channelData, length: length) : nil
+        default:
+            throw .notSTUN
+        }
+    }
+}
