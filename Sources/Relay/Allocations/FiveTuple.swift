@@ -1,5 +1,5 @@
 /// The transport protocol between a client and the server (RFC 8656 §3.1).
-public enum ClientTransport: UInt8, Hashable, Sendable {
+enum ClientTransport: UInt8, Hashable, Sendable {
     case udp
     case tcp
     case tls
@@ -12,12 +12,12 @@ public enum ClientTransport: UInt8, Hashable, Sendable {
 /// The 5-tuple that names an allocation (RFC 8656 §2): client and server
 /// transport addresses and the transport protocol. A compact value used as a
 /// dictionary key on every relayed packet.
-public struct FiveTuple: Hashable, Sendable {
-    public var client: TransportAddress
-    public var server: TransportAddress
-    public var transport: ClientTransport
+struct FiveTuple: Hashable, Sendable {
+    var client: TransportAddress
+    var server: TransportAddress
+    var transport: ClientTransport
 
-    public init(client: TransportAddress, server: TransportAddress, transport: ClientTransport) {
+    init(client: TransportAddress, server: TransportAddress, transport: ClientTransport) {
         self.client = client
         self.server = server
         self.transport = transport

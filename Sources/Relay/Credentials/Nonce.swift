@@ -3,9 +3,11 @@ import Foundation
 
 /// Issues and checks stateless, expiring NONCE values (RFC 8489 §9.2).
 ///
-/// A nonce is `"obMatJos2" + "gAAA" + hex(issued, 16) + hex(mac, 32)` where
-/// `mac` is the first 16 bytes of HMAC-SHA256(key, prefix + issued + client
-/// IP). The prefix is the RFC 8489 §9.2 nonce cookie with the "Password
+/// A nonce is `"obMatJos2" + "gAAA" + hex(issued, 8) + hex(mac, 16)` where
+/// `mac` is the first 8 bytes of HMAC-SHA256(key, prefix + issued + client
+/// IP): 37 characters, short so that the unauthenticated 401 stays small
+/// (the relay must not be a good reflector), yet a 64-bit MAC cannot be
+/// guessed online within the validity window. The prefix is the RFC 8489 §9.2 nonce cookie with the "Password
 /// algorithms" feature bit set, announcing PASSWORD-ALGORITHMS for bid-down
 /// protection (§9.2.1). Nothing is stored per client: a nonce is valid while
 /// its MAC matches the client's address and it is younger than `validity`;
@@ -29,7 +31,7 @@ struct NonceIssuer: Sendable {
     }
 
     func issue(for client: IPAddress, now: Date) -> String {
-        let issued = UInt64(max(now.timeIntervalSince1970, 0))
+        let issued = UInt32(clamping: Int64(max(now.timeIntervalSince1970, 0)))
         let issuedHex = Self.hex(issued)
         return Self.prefix + issuedHex + Self.hex(mac(issuedHex: issuedHex, client: client))
     }
@@ -38,11 +40,11 @@ struct NonceIssuer: Sendable {
     func isValid(_ nonce: String, for client: IPAddress, now: Date) -> Bool {
         let utf8 = Array(nonce.utf8)
         let prefixLength = Self.prefix.utf8.count
-        guard utf8.count == prefixLength + 16 + 32, utf8.starts(with: Self.prefix.utf8) else { return false }
-        let issuedHex = String(decoding: utf8[prefixLength..<(prefixLength + 16)], as: UTF8.self)
-        guard let issued = UInt64(issuedHex, radix: 16) else { return false }
+        guard utf8.count == prefixLength + 8 + 16, utf8.starts(with: Self.prefix.utf8) else { return false }
+        let issuedHex = String(decoding: utf8[prefixLength..<(prefixLength + 8)], as: UTF8.self)
+        guard let issued = UInt32(issuedHex, radix: 16) else { return false }
         let expected = Array(Self.hex(mac(issuedHex: issuedHex, client: client)).utf8)
-        guard MessageIntegrity.equal(expected, utf8[(prefixLength + 16)...]) else { return false }
+        guard MessageIntegrity.equal(expected, utf8[(prefixLength + 8)...]) else { return false }
         let age = now.timeIntervalSince1970 - Double(issued)
         return age >= -futureSkew && age < Double(validity.components.seconds)
     }
@@ -51,12 +53,12 @@ struct NonceIssuer: Sendable {
         var input = Array((Self.prefix + issuedHex).utf8)
         input.append(client.family.rawValue)
         input.append(contentsOf: client.bytes)
-        return Array(HMAC<SHA256>.authenticationCode(for: input, using: key).prefix(16))
+        return Array(HMAC<SHA256>.authenticationCode(for: input, using: key).prefix(8))
     }
 
-    private static func hex(_ value: UInt64) -> String {
+    private static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+        return String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 
     private static func hex(_ bytes: [UInt8]) -> String {

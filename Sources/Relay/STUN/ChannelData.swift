@@ -1,18 +1,18 @@
 /// A ChannelData message (RFC 8656 §12.4): a 16-bit channel number, a 16-bit
 /// payload length, then the payload. Over TCP the frame is padded to a
 /// multiple of four bytes, the padding not counted in the length (§12.5).
-public struct ChannelData: Hashable, Sendable {
+struct ChannelData: Hashable, Sendable {
     static let headerLength = 4
 
     /// RFC 8656 narrows usable channels to 0x4000–0x4FFF, but RFC 5766 and
     /// coturn accept up to 0x7FFF and Debian's `turnutils_uclient` picks
     /// numbers across that range, so the whole range is accepted.
-    public static let channelNumbers: ClosedRange<UInt16> = 0x4000...0x7FFF
+    static let channelNumbers: ClosedRange<UInt16> = 0x4000...0x7FFF
 
-    public var channelNumber: UInt16
-    public var payload: [UInt8]
+    var channelNumber: UInt16
+    var payload: [UInt8]
 
-    public init(channelNumber: UInt16, payload: [UInt8]) {
+    init(channelNumber: UInt16, payload: [UInt8]) {
         self.channelNumber = channelNumber
         self.payload = payload
     }
@@ -32,7 +32,7 @@ public struct ChannelData: Hashable, Sendable {
     /// Decodes one frame from a datagram or a framed stream chunk. Up to three
     /// trailing padding bytes are accepted, as RFC 8656 §12.5 allows them
     /// over UDP too.
-    public init(decoding bytes: [UInt8]) throws(STUNDecodingError) {
+    init(decoding bytes: [UInt8]) throws(STUNDecodingError) {
         guard let (number, length) = try Self.header(bytes) else { throw .truncated }
         let end = Self.headerLength + length
         guard bytes.count >= end else { throw .truncated }
@@ -42,7 +42,7 @@ public struct ChannelData: Hashable, Sendable {
 
     /// Encodes the frame; `padded` rounds it up to four bytes, required over
     /// TCP and TLS (RFC 8656 §12.5).
-    public func encode(padded: Bool) -> [UInt8] {
+    func encode(padded: Bool) -> [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(Self.headerLength + payload.count + 3)
         bytes.appendUInt16(channelNumber)

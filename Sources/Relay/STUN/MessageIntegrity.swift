@@ -3,22 +3,22 @@ import Crypto
 /// The key of MESSAGE-INTEGRITY and MESSAGE-INTEGRITY-SHA256 (RFC 8489 §9).
 ///
 /// Derive it once per credential and keep it: hashing per packet is wasted work.
-public struct STUNIntegrityKey: Hashable, Sendable {
-    public let bytes: [UInt8]
+struct STUNIntegrityKey: Hashable, Sendable {
+    let bytes: [UInt8]
 
-    public init(bytes: [UInt8]) {
+    init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     /// Short-term credentials: the SASLprep-ed password itself (RFC 8489 §9.1.1).
-    public static func shortTerm(password: String) -> STUNIntegrityKey {
+    static func shortTerm(password: String) -> STUNIntegrityKey {
         STUNIntegrityKey(bytes: Array(SASLprep.prepare(password).utf8))
     }
 
     /// Long-term credentials (RFC 8489 §9.2.2): MD5 or SHA-256 of
     /// `username ":" realm ":" password`, realm and password SASLprep-ed.
     /// `nil` for a password algorithm this server does not implement.
-    public static func longTerm(
+    static func longTerm(
         username: String, realm: String, password: String, algorithm: PasswordAlgorithm = .md5
     ) -> STUNIntegrityKey? {
         let input = Array("\(username):\(SASLprep.prepare(realm)):\(SASLprep.prepare(password))".utf8)
@@ -34,7 +34,7 @@ public struct STUNIntegrityKey: Hashable, Sendable {
 }
 
 /// Which integrity attributes to add when encoding (RFC 8489 §14.5–14.6).
-public enum STUNIntegrity: Hashable, Sendable {
+enum STUNIntegrity: Hashable, Sendable {
     /// MESSAGE-INTEGRITY (HMAC-SHA1, 20 bytes).
     case sha1(STUNIntegrityKey)
     /// MESSAGE-INTEGRITY-SHA256 (HMAC-SHA256, 32 bytes).

@@ -6,17 +6,17 @@
 /// other than MESSAGE-INTEGRITY-SHA256 and FINGERPRINT, and attributes after
 /// MESSAGE-INTEGRITY-SHA256 other than FINGERPRINT, are ignored: they are not
 /// in `message.attributes` and never reported as unknown.
-public struct ReceivedSTUNMessage: Sendable {
-    public let message: STUNMessage
+struct ReceivedSTUNMessage: Sendable {
+    let message: STUNMessage
     let bytes: [UInt8]
     /// Offsets of the attribute headers, when present.
     let integrityOffset: Int?
     let integritySHA256Offset: Int?
     let integritySHA256Length: Int
-    public let hasFingerprint: Bool
+    let hasFingerprint: Bool
 
     /// Decodes exactly one message occupying all of `bytes`.
-    public init(decoding bytes: [UInt8]) throws(STUNDecodingError) {
+    init(decoding bytes: [UInt8]) throws(STUNDecodingError) {
         guard let header = try STUNHeader(decoding: bytes) else { throw .truncated }
         let end = STUNMessage.headerLength + header.length
         guard bytes.count >= end else { throw .truncated }
@@ -70,7 +70,7 @@ public struct ReceivedSTUNMessage: Sendable {
 }
 
 /// The outcome of checking a received message's integrity.
-public enum STUNIntegrityCheck: Hashable, Sendable {
+enum STUNIntegrityCheck: Hashable, Sendable {
     /// Neither integrity attribute is present.
     case absent
     /// The strongest attribute present matched; reply with the same kind
@@ -80,12 +80,12 @@ public enum STUNIntegrityCheck: Hashable, Sendable {
 }
 
 /// Which HMAC protected a message.
-public enum STUNIntegrityKind: Hashable, Sendable {
+enum STUNIntegrityKind: Hashable, Sendable {
     case sha1
     case sha256
 
     /// The encoder option that answers with the same kind.
-    public func integrity(key: STUNIntegrityKey) -> STUNIntegrity {
+    func integrity(key: STUNIntegrityKey) -> STUNIntegrity {
         switch self {
         case .sha1: .sha1(key)
         case .sha256: .sha256(key)
@@ -95,7 +95,7 @@ public enum STUNIntegrityKind: Hashable, Sendable {
 
 extension ReceivedSTUNMessage {
     /// Which integrity attribute a verifier would check, without a key.
-    public var integrityKind: STUNIntegrityKind? {
+    var integrityKind: STUNIntegrityKind? {
         if integritySHA256Offset != nil { return .sha256 }
         if integrityOffset != nil { return .sha1 }
         return nil
@@ -103,7 +103,7 @@ extension ReceivedSTUNMessage {
 
     /// Checks MESSAGE-INTEGRITY-SHA256 when present, else MESSAGE-INTEGRITY
     /// (RFC 8489 §9.2.4 prefers the SHA-256 one).
-    public func verifyIntegrity(key: STUNIntegrityKey) -> STUNIntegrityCheck {
+    func verifyIntegrity(key: STUNIntegrityKey) -> STUNIntegrityCheck {
         if let offset = integritySHA256Offset {
             let length = integritySHA256Length
             let mac = MessageIntegrity.sha256(bytes, end: offset, claimedEnd: offset + 4 + length, key: key)

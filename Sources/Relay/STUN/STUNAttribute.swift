@@ -4,7 +4,7 @@
 /// they protect the encoded bytes, so the encoder writes them
 /// (`STUNMessage.encode(integrity:fingerprint:)`) and the decoder records where
 /// they were (`ReceivedSTUNMessage`).
-public enum STUNAttribute: Hashable, Sendable {
+enum STUNAttribute: Hashable, Sendable {
     case mappedAddress(TransportAddress)
     case xorMappedAddress(TransportAddress)
     case xorPeerAddress(TransportAddress)
@@ -45,7 +45,7 @@ public enum STUNAttribute: Hashable, Sendable {
     /// Any attribute this codec does not understand, kept verbatim.
     case unknown(type: STUNAttributeType, value: [UInt8])
 
-    public var type: STUNAttributeType {
+    var type: STUNAttributeType {
         switch self {
         case .mappedAddress: .mappedAddress
         case .xorMappedAddress: .xorMappedAddress

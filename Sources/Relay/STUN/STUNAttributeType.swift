@@ -1,17 +1,17 @@
 /// A STUN attribute type code (RFC 8489 §14, §18.3; TURN in RFC 8656 §18;
 /// ADDITIONAL-ADDRESS-FAMILY and ADDRESS-ERROR-CODE from RFC 8656 §18.11–12).
-public struct STUNAttributeType: RawRepresentable, Hashable, Sendable, Comparable {
-    public let rawValue: UInt16
+struct STUNAttributeType: RawRepresentable, Hashable, Sendable, Comparable {
+    let rawValue: UInt16
 
-    public init(rawValue: UInt16) {
+    init(rawValue: UInt16) {
         self.rawValue = rawValue
     }
 
     /// Types 0x0000–0x7FFF must be understood or the request is refused with
     /// 420 (RFC 8489 §14); the rest may be ignored.
-    public var isComprehensionRequired: Bool { rawValue < 0x8000 }
+    var isComprehensionRequired: Bool { rawValue < 0x8000 }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     // RFC 8489 §18.3.1 comprehension-required
     static let mappedAddress = Self(rawValue: 0x0001)

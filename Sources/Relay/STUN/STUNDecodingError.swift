@@ -3,7 +3,7 @@
 /// A request that fails with `.malformedAttribute` still has a readable
 /// header (`STUNHeader`), so a server answers it with 400 (RFC 8489 §6.3.1);
 /// every other case is dropped silently (RFC 8489 §6.3).
-public enum STUNDecodingError: Error, Hashable, Sendable {
+enum STUNDecodingError: Error, Hashable, Sendable {
     /// Fewer bytes than the header or the declared length needs.
     case truncated
     /// The two leading bits are not zero, so this is not STUN (RFC 8489 §6).

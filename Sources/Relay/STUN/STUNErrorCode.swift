@@ -1,30 +1,30 @@
 /// The ERROR-CODE attribute's code and reason phrase (RFC 8489 §14.8), with
 /// the codes STUN and TURN use (RFC 8489 §14.8, RFC 8656 §18.11 and §19).
-public struct STUNErrorCode: Hashable, Sendable {
+struct STUNErrorCode: Hashable, Sendable {
     /// The three-digit code, 300–699.
-    public var code: UInt16
+    var code: UInt16
     /// A short UTF-8 reason phrase, under 128 characters.
-    public var reason: String
+    var reason: String
 
-    public init(code: UInt16, reason: String? = nil) {
+    init(code: UInt16, reason: String? = nil) {
         self.code = code
         self.reason = reason ?? Self.defaultReason(for: code)
     }
 
-    public static let tryAlternate = Self(code: 300)
-    public static let badRequest = Self(code: 400)
-    public static let unauthorized = Self(code: 401)
-    public static let forbidden = Self(code: 403)
-    public static let unknownAttribute = Self(code: 420)
-    public static let allocationMismatch = Self(code: 437)
-    public static let staleNonce = Self(code: 438)
-    public static let addressFamilyNotSupported = Self(code: 440)
-    public static let wrongCredentials = Self(code: 441)
-    public static let unsupportedTransportProtocol = Self(code: 442)
-    public static let peerAddressFamilyMismatch = Self(code: 443)
-    public static let allocationQuotaReached = Self(code: 486)
-    public static let serverError = Self(code: 500)
-    public static let insufficientCapacity = Self(code: 508)
+    static let tryAlternate = Self(code: 300)
+    static let badRequest = Self(code: 400)
+    static let unauthorized = Self(code: 401)
+    static let forbidden = Self(code: 403)
+    static let unknownAttribute = Self(code: 420)
+    static let allocationMismatch = Self(code: 437)
+    static let staleNonce = Self(code: 438)
+    static let addressFamilyNotSupported = Self(code: 440)
+    static let wrongCredentials = Self(code: 441)
+    static let unsupportedTransportProtocol = Self(code: 442)
+    static let peerAddressFamilyMismatch = Self(code: 443)
+    static let allocationQuotaReached = Self(code: 486)
+    static let serverError = Self(code: 500)
+    static let insufficientCapacity = Self(code: 508)
 
     static func defaultReason(for code: UInt16) -> String {
         switch code {

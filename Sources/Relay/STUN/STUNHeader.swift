@@ -1,15 +1,15 @@
 /// The fixed 20-byte STUN header (RFC 8489 §5), readable on its own so that
 /// a request with a malformed body can still be answered with 400, and so
 /// that stream framing can learn a message's length.
-public struct STUNHeader: Hashable, Sendable {
-    public var type: STUNMessageType
+struct STUNHeader: Hashable, Sendable {
+    var type: STUNMessageType
     /// The length of the attributes, excluding the header.
-    public var length: Int
-    public var transactionID: STUNTransactionID
+    var length: Int
+    var transactionID: STUNTransactionID
 
     /// `nil` when fewer than 20 bytes are available; throws when the bytes
     /// cannot begin a STUN message.
-    public init?(decoding bytes: [UInt8], at offset: Int = 0) throws(STUNDecodingError) {
+    init?(decoding bytes: [UInt8], at offset: Int = 0) throws(STUNDecodingError) {
         var reader = ByteReader(bytes, offset: offset)
         guard reader.remaining >= STUNMessage.headerLength,
               let rawType = reader.readUInt16(), let length = reader.readUInt16(),

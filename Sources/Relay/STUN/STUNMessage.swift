@@ -3,32 +3,32 @@
 /// MESSAGE-INTEGRITY, MESSAGE-INTEGRITY-SHA256 and FINGERPRINT are added by
 /// `encode(integrity:fingerprint:)`; received messages are decoded through
 /// `ReceivedSTUNMessage`, which keeps the bytes those attributes protect.
-public struct STUNMessage: Hashable, Sendable {
+struct STUNMessage: Hashable, Sendable {
     static let magicCookie: UInt32 = 0x2112_A442
     static let headerLength = 20
 
-    public var type: STUNMessageType
-    public var transactionID: STUNTransactionID
-    public var attributes: [STUNAttribute]
+    var type: STUNMessageType
+    var transactionID: STUNTransactionID
+    var attributes: [STUNAttribute]
 
-    public init(type: STUNMessageType, transactionID: STUNTransactionID, attributes: [STUNAttribute] = []) {
+    init(type: STUNMessageType, transactionID: STUNTransactionID, attributes: [STUNAttribute] = []) {
         self.type = type
         self.transactionID = transactionID
         self.attributes = attributes
     }
 
-    public var method: STUNMethod { type.method }
-    public var messageClass: STUNMessageClass { type.messageClass }
+    var method: STUNMethod { type.method }
+    var messageClass: STUNMessageClass { type.messageClass }
 
     /// Decodes one whole message, checking FINGERPRINT when present.
-    public init(decoding bytes: [UInt8]) throws(STUNDecodingError) {
+    init(decoding bytes: [UInt8]) throws(STUNDecodingError) {
         self = try ReceivedSTUNMessage(decoding: bytes).message
     }
 
     /// Comprehension-required attributes this codec does not know, in order
     /// of appearance and without repeats: the UNKNOWN-ATTRIBUTES of a 420
     /// (RFC 8489 §6.3.1). Attributes after MESSAGE-INTEGRITY never count.
-    public var unknownComprehensionRequired: [STUNAttributeType] {
+    var unknownComprehensionRequired: [STUNAttributeType] {
         var seen: [STUNAttributeType] = []
         for case .unknown(let type, _) in attributes where type.isComprehensionRequired && !seen.contains(type) {
             seen.append(type)
@@ -49,7 +49,7 @@ extension STUNMessage {
     ///
     /// `paddingByte` fills attribute padding; RFC 8489 §14 lets it be any
     /// value, and RFC 5769's vectors use spaces.
-    public func encode(
+    func encode(
         integrity: STUNIntegrity? = nil, fingerprint: Bool = false, paddingByte: UInt8 = 0
     ) -> [UInt8] {
         var bytes = [UInt8]()

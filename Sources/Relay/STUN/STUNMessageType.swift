@@ -1,23 +1,23 @@
 /// A STUN method (RFC 8489 §5, §18.2; TURN methods in RFC 8656 §17).
-public struct STUNMethod: RawRepresentable, Hashable, Sendable {
+struct STUNMethod: RawRepresentable, Hashable, Sendable {
     /// The 12-bit method number.
-    public let rawValue: UInt16
+    let rawValue: UInt16
 
-    public init(rawValue: UInt16) {
+    init(rawValue: UInt16) {
         self.rawValue = rawValue & 0x0FFF
     }
 
-    public static let binding = STUNMethod(rawValue: 0x001)
-    public static let allocate = STUNMethod(rawValue: 0x003)
-    public static let refresh = STUNMethod(rawValue: 0x004)
-    public static let send = STUNMethod(rawValue: 0x006)
-    public static let data = STUNMethod(rawValue: 0x007)
-    public static let createPermission = STUNMethod(rawValue: 0x008)
-    public static let channelBind = STUNMethod(rawValue: 0x009)
+    static let binding = STUNMethod(rawValue: 0x001)
+    static let allocate = STUNMethod(rawValue: 0x003)
+    static let refresh = STUNMethod(rawValue: 0x004)
+    static let send = STUNMethod(rawValue: 0x006)
+    static let data = STUNMethod(rawValue: 0x007)
+    static let createPermission = STUNMethod(rawValue: 0x008)
+    static let channelBind = STUNMethod(rawValue: 0x009)
 }
 
 /// The class of a STUN message (RFC 8489 §5).
-public enum STUNMessageClass: UInt8, Hashable, Sendable {
+enum STUNMessageClass: UInt8, Hashable, Sendable {
     case request = 0b00
     case indication = 0b01
     case successResponse = 0b10
@@ -26,11 +26,11 @@ public enum STUNMessageClass: UInt8, Hashable, Sendable {
 
 /// The 14-bit message type: a method and a class interleaved as
 /// `M11..M7 C1 M6..M4 C0 M3..M0` (RFC 8489 §5, figure 3).
-public struct STUNMessageType: Hashable, Sendable {
-    public var method: STUNMethod
-    public var messageClass: STUNMessageClass
+struct STUNMessageType: Hashable, Sendable {
+    var method: STUNMethod
+    var messageClass: STUNMessageClass
 
-    public init(method: STUNMethod, messageClass: STUNMessageClass) {
+    init(method: STUNMethod, messageClass: STUNMessageClass) {
         self.method = method
         self.messageClass = messageClass
     }

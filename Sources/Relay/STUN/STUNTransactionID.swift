@@ -1,5 +1,5 @@
 /// The 96-bit transaction identifier of RFC 8489 §5, held inline (no heap).
-public struct STUNTransactionID: Hashable, Sendable {
+struct STUNTransactionID: Hashable, Sendable {
     var high: UInt32
     var low: UInt64
 

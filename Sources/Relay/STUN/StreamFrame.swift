@@ -4,19 +4,19 @@
 /// The first two bits tell them apart: `00` starts a STUN message, `01` a
 /// ChannelData frame (channels 0x4000–0x7FFF); anything else means the stream
 /// is out of sync and must be closed.
-public struct StreamFrame: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable {
+struct StreamFrame: Hashable, Sendable {
+    enum Kind: Hashable, Sendable {
         case stun
         case channelData
     }
 
-    public var kind: Kind
+    var kind: Kind
     /// Bytes the frame occupies in the stream, ChannelData padding included.
-    public var length: Int
+    var length: Int
 
     /// Finds the frame starting at `offset`: `nil` if more bytes are needed to
     /// know it is complete, throws when the bytes cannot start a frame.
-    public static func next(in bytes: [UInt8], at offset: Int = 0) throws(STUNDecodingError) -> StreamFrame? {
+    static func next(in bytes: [UInt8], at offset: Int = 0) throws(STUNDecodingError) -> StreamFrame? {
         guard offset < bytes.count else { return nil }
         switch bytes[offset] >> 6 {
         case 0b00:

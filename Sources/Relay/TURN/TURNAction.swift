@@ -8,7 +8,9 @@ enum TURNAction: Hashable, Sendable {
     /// Bind a UDP socket at `address`, then call `relayBound(id:now:)` or
     /// `relayBindFailed(id:now:)`.
     case bindRelay(id: UInt64, address: TransportAddress)
-    /// Close the relay socket of an allocation that ended.
+    /// Close the relay socket of an allocation that ended. It may name a
+    /// socket whose bind is still in flight (the client left meanwhile):
+    /// close it once bound; `relayBound` for it then returns nothing.
     case closeRelay(TransportAddress)
     /// Nothing to send; the reason feeds the dropped-packet metric.
     case drop(DropReason)

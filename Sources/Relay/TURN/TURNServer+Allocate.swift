@@ -104,7 +104,7 @@ extension TURNServer {
 
         var attributes: [STUNAttribute] = [
             .xorRelayedAddress(allocation.advertised),
-            .lifetime(UInt32(request.lifetime.components.seconds)),
+            .lifetime(UInt32(clamping: request.lifetime.components.seconds)),
         ]
         if request.reservedNextPort {
             let token = UInt64.random(in: .min ... .max)

@@ -36,6 +36,19 @@ extension TURNServer {
         return actions
     }
 
+    /// A TCP or TLS client connection closed: its allocation goes with it
+    /// (RFC 8656 §7: the 5-tuple no longer exists).
+    mutating func connectionClosed(_ fiveTuple: FiveTuple) -> [TURNAction] {
+        if let id = pendingByFiveTuple.removeValue(forKey: fiveTuple), let request = pending.removeValue(forKey: id) {
+            pools[request.relay.bind.family]?.release(request.port)
+            if request.reservedNextPort { pools[request.relay.bind.family]?.release(request.port + 1) }
+            return [.closeRelay(TransportAddress(ip: request.relay.bind, port: request.port))]
+        }
+        guard let allocation = allocations[fiveTuple] else { return [] }
+        removeAllocation(fiveTuple)
+        return [.closeRelay(allocation.relayed)]
+    }
+
     /// Allocations currently held, for the `turn_allocations_active` gauge.
     var allocationCount: Int { allocations.count }
 }

@@ -34,7 +34,7 @@ extension TURNServer {
         allocations.modify(fiveTuple) { $0.expiresAt = expiresAt }
         expiries.schedule(.allocation(fiveTuple), at: expiresAt)
         return [.reply(to: fiveTuple, bytes: successResponse(
-            to: message, credentials: credentials, attributes: [.lifetime(UInt32(lifetime.components.seconds))]))]
+            to: message, credentials: credentials, attributes: [.lifetime(UInt32(clamping: lifetime.components.seconds))]))]
     }
 
     /// Deletes an allocation and frees its port; the caller closes the socket.

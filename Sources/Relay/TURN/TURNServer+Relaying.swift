@@ -2,8 +2,9 @@ import Foundation
 
 /// Where a ChannelData frame from a client goes (RFC 8656 §12.6).
 enum ChannelDataRoute: Hashable, Sendable {
-    /// Send the frame's payload from the relayed address to the peer.
-    case toPeer(from: TransportAddress, to: TransportAddress)
+    /// Send the frame's payload from the relayed address to the peer; set
+    /// the IP DF bit if the Allocate asked for DONT-FRAGMENT (RFC 8656 §7.2).
+    case toPeer(from: TransportAddress, to: TransportAddress, dontFragment: Bool)
     case drop(DropReason)
 }
 
@@ -30,7 +31,7 @@ extension TURNServer {
             if allocation.bandwidth != nil, allocation.bandwidth?.consume(length, now: now) == false {
                 return .drop(.bandwidthExceeded)
             }
-            return .toPeer(from: allocation.relayed, to: peer)
+            return .toPeer(from: allocation.relayed, to: peer, dontFragment: allocation.dontFragment)
         }
         return route ?? .drop(.noAllocation)
     }

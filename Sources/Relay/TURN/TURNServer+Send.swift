@@ -10,7 +10,7 @@ extension TURNServer {
         else { return .drop(.malformed) }
         switch admitFromClient(fiveTuple, peer: peer, length: payload.count, now: now) {
         case .success(let allocation):
-            let dontFragment = message.first(.dontFragment) != nil
+            let dontFragment = allocation.dontFragment || message.first(.dontFragment) != nil
             return .sendToPeer(from: allocation.relayed, to: peer, payload: payload, dontFragment: dontFragment)
         case .failure(let reason):
             return .drop(reason)

@@ -74,7 +74,7 @@ import Testing
         #expect(try TURNTestHarness.errorCode(harness.send(
             harness.signed(.allocate, [.requestedTransport(17)], client: notREST), from: client.fiveTuple)) == 401)
         var forged = client
-        forged.nonce = "obMatJos2gAAA" + String(repeating: "0", count: 48)
+        forged.nonce = "obMatJos2gAAA" + String(repeating: "0", count: 24)
         #expect(try TURNTestHarness.errorCode(harness.send(
             harness.signed(.allocate, [.requestedTransport(17)], client: forged), from: client.fiveTuple)) == 438)
         // Integrity without REALM/NONCE: 400.

@@ -82,3 +82,25 @@ import Testing
                                                            from: client.fiveTuple)) == 437)
     }
 }
+
+@Suite struct ConnectionTests {
+    @Test func closingATCPConnectionEndsItsAllocation() throws {
+        var harness = TURNTestHarness()
+        var client = harness.makeClient(TURNTestHarness.client(transport: .tcp))
+        let (_, relayed) = try harness.allocate(&client)
+        #expect(harness.server.connectionClosed(client.fiveTuple) == [.closeRelay(relayed)])
+        #expect(harness.server.allocationCount == 0)
+        #expect(harness.server.connectionClosed(client.fiveTuple) == [])
+    }
+
+    @Test func closingWhileTheRelayIsBindingReleasesThePort() throws {
+        var harness = TURNTestHarness { $0.portRange = 50000...50000 }
+        var client = harness.makeClient(TURNTestHarness.client(transport: .tcp))
+        try harness.learnNonce(&client)
+        let actions = harness.send(harness.signed(.allocate, [.requestedTransport(17)], client: client), from: client.fiveTuple)
+        guard case .bindRelay(let id, let relayed)? = actions.first else { Issue.record("\(actions)"); return }
+        #expect(harness.server.connectionClosed(client.fiveTuple) == [.closeRelay(relayed)])
+        #expect(harness.server.relayBound(id: id, now: harness.now) == [])
+        #expect(harness.server.pools[.ipv4]?.available == 1)
+    }
+}

@@ -46,7 +46,7 @@ import Testing
         _ = harness.send(harness.signed(.channelBind, [.channelNumber(0x4000), .xorPeerAddress(Self.peer)], client: client),
                          from: client.fiveTuple)
         #expect(harness.server.routeChannelData(channel: 0x4000, length: 10, from: client.fiveTuple, now: harness.now)
-            == .toPeer(from: relayed, to: Self.peer))
+            == .toPeer(from: relayed, to: Self.peer, dontFragment: false))
         #expect(harness.server.routePeerData(from: Self.peer, to: relayed, length: 10, now: harness.now)
             == .channelData(to: client.fiveTuple, channel: 0x4000))
         #expect(harness.server.routeChannelData(channel: 0x4000, length: 10, from: TURNTestHarness.client(port: 2),
