@@ -6,17 +6,44 @@ import Foundation
 extension TURNServer {
     static let udpProtocolNumber: UInt8 = 17
 
+    /// Why an Allocate is refused; turned into the reply and counted.
+    struct AllocateRefusal: Error {
+        var error: STUNErrorCode
+        var attributes: [STUNAttribute] = []
+    }
+
     mutating func handleAllocate(
         _ message: STUNMessage, from fiveTuple: FiveTuple, credentials: VerifiedCredentials, now: Date
     ) -> [TURNAction] {
-        func refuse(_ error: STUNErrorCode, _ attributes: [STUNAttribute] = []) -> [TURNAction] {
-            [.reply(to: fiveTuple, bytes: errorResponse(to: message, error, credentials: credentials, attributes: attributes))]
+        switch prepareAllocation(message, from: fiveTuple, credentials: credentials, now: now) {
+        case .success(let request):
+            let id = nextPendingID
+            nextPendingID += 1
+            pending[id] = request
+            pendingByFiveTuple[fiveTuple] = id
+            return [.bindRelay(id: id, address: TransportAddress(ip: request.relay.bind, port: request.port))]
+        case .failure(let refusal):
+            statistics.allocationsRefused[refusal.error.code, default: 0] += 1
+            if refusal.error == .unauthorized {
+                statistics.authFailures[.expiredUsername, default: 0] += 1
+                return [.reply(to: fiveTuple, bytes: challenge(message, .unauthorized, client: fiveTuple.client.ip, now: now))]
+            }
+            return [.reply(to: fiveTuple, bytes: errorResponse(
+                to: message, refusal.error, credentials: credentials, attributes: refusal.attributes))]
+        }
+    }
+
+    /// RFC 8656 §7.2's checks in order; on success a port is taken and the
+    /// request is ready to wait for its socket.
+    private mutating func prepareAllocation(
+        _ message: STUNMessage, from fiveTuple: FiveTuple, credentials: VerifiedCredentials, now: Date
+    ) -> Result<PendingAllocation, AllocateRefusal> {
+        func refuse(_ error: STUNErrorCode) -> Result<PendingAllocation, AllocateRefusal> {
+            .failure(AllocateRefusal(error: error))
         }
         // Retransmissions were answered from the response cache already.
         guard allocations[fiveTuple] == nil else { return refuse(.allocationMismatch) }
-        guard !credentials.rest.isExpired(at: now) else {
-            return [.reply(to: fiveTuple, bytes: challenge(message, .unauthorized, client: fiveTuple.client.ip, now: now))]
-        }
+        guard !credentials.rest.isExpired(at: now) else { return refuse(.unauthorized) }
         guard case .requestedTransport(let transport)? = message.first(.requestedTransport) else {
             return refuse(.badRequest)
         }
@@ -44,14 +71,14 @@ extension TURNServer {
                 code: 440, reason: "Dual allocation not supported")))
         }
 
-        let userCount = allocations.count(forUser: credentials.rest.user)
-            + pending.values.filter { $0.credentials.rest.user == credentials.rest.user }.count
+        let user = credentials.rest.user
+        let userCount = allocations.count(forUser: user) + pending.values.filter { $0.credentials.rest.user == user }.count
         guard userCount < configuration.maximumAllocationsPerUser else { return refuse(.allocationQuotaReached) }
         guard allocations.count + pending.count < configuration.maximumAllocations else {
             return refuse(.insufficientCapacity)
         }
 
-        var port: UInt16
+        let port: UInt16
         var reserveNext = false
         var fromReservation = false
         if case .reservationToken(let bytes)? = token {
@@ -74,16 +101,11 @@ extension TURNServer {
             pools[family]?.release(port)
             return refuse(.addressFamilyNotSupported)
         }
-
-        let id = nextPendingID
-        nextPendingID += 1
-        pending[id] = PendingAllocation(
+        return .success(PendingAllocation(
             request: message, fiveTuple: fiveTuple, credentials: credentials, relay: relay, port: port,
             lifetime: grantedLifetime(message), dontFragment: message.first(.dontFragment) != nil,
             evenPort: evenPort != nil, reservedNextPort: reserveNext, fromReservation: fromReservation,
-            attempts: 1, extraAttributes: extra)
-        pendingByFiveTuple[fiveTuple] = id
-        return [.bindRelay(id: id, address: TransportAddress(ip: relay.bind, port: port))]
+            attempts: 1, extraAttributes: extra))
     }
 
     /// The adapter bound the relay socket: the allocation exists from now.
@@ -100,6 +122,7 @@ extension TURNServer {
             dontFragment: request.dontFragment,
             bandwidth: configuration.bandwidthLimit.map { TokenBucket(bytesPerSecond: $0, now: now) })
         allocations.insert(allocation)
+        statistics.allocationsCreated += 1
         expiries.schedule(.allocation(request.fiveTuple), at: allocation.expiresAt)
 
         var attributes: [STUNAttribute] = [
@@ -137,6 +160,7 @@ extension TURNServer {
         }
         pending.removeValue(forKey: id)
         pendingByFiveTuple.removeValue(forKey: request.fiveTuple)
+        statistics.allocationsRefused[STUNErrorCode.insufficientCapacity.code, default: 0] += 1
         return [reply(to: request, errorResponse(
             to: request.request, .insufficientCapacity, credentials: request.credentials), now: now)]
     }

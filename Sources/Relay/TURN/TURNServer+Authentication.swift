@@ -15,7 +15,7 @@ struct VerifiedCredentials: Hashable, Sendable {
 extension TURNServer {
     enum AuthenticationOutcome {
         case authenticated(VerifiedCredentials)
-        case rejected([UInt8])
+        case rejected([UInt8], TURNStatistics.AuthFailure)
     }
 
     /// The password algorithms offered in 401/438 (RFC 8489 §14.11), in
@@ -27,30 +27,35 @@ extension TURNServer {
     /// algorithm bid-down → 400; unknown user or wrong HMAC → 401.
     func authenticate(_ received: ReceivedSTUNMessage, from fiveTuple: FiveTuple, now: Date) -> AuthenticationOutcome {
         let message = received.message
+        let client = fiveTuple.client.ip
         guard received.integrityKind != nil else {
-            return .rejected(challenge(message, .unauthorized, client: fiveTuple.client.ip, now: now))
+            return .rejected(challenge(message, .unauthorized, client: client, now: now), .challenged)
         }
         guard case .realm? = message.first(.realm), case .nonce(let nonce)? = message.first(.nonce) else {
-            return .rejected(errorResponse(to: message, .badRequest))
+            return .rejected(errorResponse(to: message, .badRequest), .badRequest)
         }
         guard case .username(let username)? = message.first(.username) else {
             // A USERHASH cannot be reversed into a REST username: unknown user.
-            guard message.first(.userhash) != nil else { return .rejected(errorResponse(to: message, .badRequest)) }
-            return .rejected(challenge(message, .unauthorized, client: fiveTuple.client.ip, now: now))
+            guard message.first(.userhash) != nil else {
+                return .rejected(errorResponse(to: message, .badRequest), .badRequest)
+            }
+            return .rejected(challenge(message, .unauthorized, client: client, now: now), .unknownUser)
         }
-        guard nonces.isValid(nonce, for: fiveTuple.client.ip, now: now) else {
-            return .rejected(challenge(message, .staleNonce, client: fiveTuple.client.ip, now: now))
+        guard nonces.isValid(nonce, for: client, now: now) else {
+            return .rejected(challenge(message, .staleNonce, client: client, now: now), .staleNonce)
         }
         guard let algorithm = negotiatedPasswordAlgorithm(message) else {
-            return .rejected(errorResponse(to: message, .badRequest))
+            return .rejected(errorResponse(to: message, .badRequest), .badRequest)
         }
         guard let rest = TURNRESTUsername(username),
               let key = STUNIntegrityKey.longTerm(
                   username: username, realm: configuration.realm,
-                  password: configuration.secret.password(for: username), algorithm: algorithm),
-              case .valid(let kind) = received.verifyIntegrity(key: key)
+                  password: configuration.secret.password(for: username), algorithm: algorithm)
         else {
-            return .rejected(challenge(message, .unauthorized, client: fiveTuple.client.ip, now: now))
+            return .rejected(challenge(message, .unauthorized, client: client, now: now), .unknownUser)
+        }
+        guard case .valid(let kind) = received.verifyIntegrity(key: key) else {
+            return .rejected(challenge(message, .unauthorized, client: client, now: now), .wrongPassword)
         }
         return .authenticated(VerifiedCredentials(
             username: username, rest: rest, key: key, kind: kind, fingerprint: received.hasFingerprint))

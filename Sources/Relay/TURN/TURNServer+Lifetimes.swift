@@ -15,17 +15,29 @@ extension TURNServer {
     /// credentials, 401 once the REST username expired and the allocation
     /// reached `maximumAllocationAge` (DESIGN.md: calls never drop mid-call,
     /// but allocations do not live forever on stale credentials).
-    func existingAllocation(
+    mutating func existingAllocation(
         for message: STUNMessage, from fiveTuple: FiveTuple, credentials: VerifiedCredentials, now: Date
+    ) -> Result<Allocation, RequestRefusal> {
+        let result = checkExisting(message, from: fiveTuple, credentials: credentials, now: now)
+        if case .failure(let refusal) = result, let reason = refusal.authFailure {
+            statistics.authFailures[reason, default: 0] += 1
+        }
+        return result
+    }
+
+    private func checkExisting(
+        _ message: STUNMessage, from fiveTuple: FiveTuple, credentials: VerifiedCredentials, now: Date
     ) -> Result<Allocation, RequestRefusal> {
         guard let allocation = allocations[fiveTuple] else {
             return .failure(RequestRefusal(errorResponse(to: message, .allocationMismatch, credentials: credentials)))
         }
         guard allocation.username == credentials.username else {
-            return .failure(RequestRefusal(errorResponse(to: message, .wrongCredentials, credentials: credentials)))
+            return .failure(RequestRefusal(
+                errorResponse(to: message, .wrongCredentials, credentials: credentials), authFailure: .wrongUser))
         }
         if credentials.rest.isExpired(at: now), now >= ageLimit(of: allocation) {
-            return .failure(RequestRefusal(challenge(message, .unauthorized, client: fiveTuple.client.ip, now: now)))
+            return .failure(RequestRefusal(
+                challenge(message, .unauthorized, client: fiveTuple.client.ip, now: now), authFailure: .expiredUsername))
         }
         return .success(allocation)
     }
@@ -46,5 +58,9 @@ extension TURNServer {
 /// An error response already encoded, carried out of a check.
 struct RequestRefusal: Error, Sendable {
     var response: [UInt8]
-    init(_ response: [UInt8]) { self.response = response }
+    var authFailure: TURNStatistics.AuthFailure?
+    init(_ response: [UInt8], authFailure: TURNStatistics.AuthFailure? = nil) {
+        self.response = response
+        self.authFailure = authFailure
+    }
 }

@@ -24,7 +24,7 @@ extension TURNServer {
     mutating func routeChannelData(
         channel: UInt16, length: Int, from fiveTuple: FiveTuple, now: Date
     ) -> ChannelDataRoute {
-        let route = allocations.modify(fiveTuple) { allocation -> ChannelDataRoute in
+        let route: ChannelDataRoute = allocations.modify(fiveTuple) { allocation -> ChannelDataRoute in
             guard allocation.expiresAt > now else { return .drop(.noAllocation) }
             guard let peer = allocation.peer(onChannel: channel, now: now) else { return .drop(.noChannel) }
             guard allocation.hasPermission(for: peer.ip, now: now) else { return .drop(.noPermission) }
@@ -32,8 +32,9 @@ extension TURNServer {
                 return .drop(.bandwidthExceeded)
             }
             return .toPeer(from: allocation.relayed, to: peer, dontFragment: allocation.dontFragment)
-        }
-        return route ?? .drop(.noAllocation)
+        } ?? .drop(.noAllocation)
+        count(route: route, length: length)
+        return route
     }
 
     /// The checks of a Send indication: allocation, family, permission, budget.
@@ -57,6 +58,20 @@ extension TURNServer {
     mutating func routePeerData(
         from peer: TransportAddress, to relayed: TransportAddress, length: Int, now: Date
     ) -> PeerDataRoute {
+        let route = decidePeerRoute(from: peer, to: relayed, length: length, now: now)
+        switch route {
+        case .channelData, .dataIndication:
+            statistics.peerToClientPackets += 1
+            statistics.peerToClientBytes += length
+        case .drop(let reason):
+            statistics.drops[reason, default: 0] += 1
+        }
+        return route
+    }
+
+    private mutating func decidePeerRoute(
+        from peer: TransportAddress, to relayed: TransportAddress, length: Int, now: Date
+    ) -> PeerDataRoute {
         guard let fiveTuple = allocations.fiveTuple(relayedAt: relayed) else { return .drop(.noAllocation) }
         let route = allocations.modify(fiveTuple) { allocation -> PeerDataRoute in
             guard allocation.expiresAt > now else { return .drop(.noAllocation) }
@@ -70,6 +85,16 @@ extension TURNServer {
             return .dataIndication(to: fiveTuple)
         }
         return route ?? .drop(.noAllocation)
+    }
+
+    private mutating func count(route: ChannelDataRoute, length: Int) {
+        switch route {
+        case .toPeer:
+            statistics.clientToPeerPackets += 1
+            statistics.clientToPeerBytes += length
+        case .drop(let reason):
+            statistics.drops[reason, default: 0] += 1
+        }
     }
 
     /// A Data indication (RFC 8656 §10.3) carrying a peer's datagram.

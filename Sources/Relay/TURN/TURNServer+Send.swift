@@ -11,6 +11,8 @@ extension TURNServer {
         switch admitFromClient(fiveTuple, peer: peer, length: payload.count, now: now) {
         case .success(let allocation):
             let dontFragment = allocation.dontFragment || message.first(.dontFragment) != nil
+            statistics.clientToPeerPackets += 1
+            statistics.clientToPeerBytes += payload.count
             return .sendToPeer(from: allocation.relayed, to: peer, payload: payload, dontFragment: dontFragment)
         case .failure(let reason):
             return .drop(reason)

@@ -55,6 +55,7 @@ struct TURNServer: Sendable {
     var reservations: [UInt64: Reservation] = [:]
     var expiries = ExpiryQueue<ExpiryTarget>()
     var responses: ResponseCache
+    var statistics = TURNStatistics()
 
     static let maximumBindAttempts = 3
 
@@ -74,6 +75,12 @@ struct TURNServer: Sendable {
     /// Handles one STUN message from a client (a datagram, or one frame cut
     /// by `StreamFrame`). Never traps on malformed bytes.
     mutating func handleSTUN(_ bytes: [UInt8], from fiveTuple: FiveTuple, now: Date) -> [TURNAction] {
+        let actions = dispatch(bytes, from: fiveTuple, now: now)
+        for case .drop(let reason) in actions { statistics.drops[reason, default: 0] += 1 }
+        return actions
+    }
+
+    private mutating func dispatch(_ bytes: [UInt8], from fiveTuple: FiveTuple, now: Date) -> [TURNAction] {
         let received: ReceivedSTUNMessage
         do throws(STUNDecodingError) {
             received = try ReceivedSTUNMessage(decoding: bytes)
@@ -127,7 +134,9 @@ struct TURNServer: Sendable {
         let credentials: VerifiedCredentials
         switch authenticate(received, from: fiveTuple, now: now) {
         case .authenticated(let authenticated): credentials = authenticated
-        case .rejected(let response): return [.reply(to: fiveTuple, bytes: response)]
+        case .rejected(let response, let reason):
+            statistics.authFailures[reason, default: 0] += 1
+            return [.reply(to: fiveTuple, bytes: response)]
         }
         let unknown = message.unknownComprehensionRequired
         guard unknown.isEmpty else {

@@ -128,3 +128,26 @@ import Testing
         #expect(harness.send(dataIndication, from: client) == [.drop(.unexpectedIndication)])
     }
 }
+
+@Suite struct StatisticsTests {
+    @Test func countsOutcomesForMetrics() throws {
+        var harness = TURNTestHarness()
+        var client = harness.makeClient()
+        let (_, relayed) = try harness.allocate(&client)
+        var wrong = client
+        wrong.password = "nope"
+        _ = harness.send(harness.signed(.refresh, [], client: wrong), from: client.fiveTuple)
+        _ = harness.send(harness.signed(.channelBind, [.channelNumber(0x4000), .xorPeerAddress(RelayingTests.peer)],
+                                        client: client), from: client.fiveTuple)
+        _ = harness.server.routeChannelData(channel: 0x4000, length: 100, from: client.fiveTuple, now: harness.now)
+        _ = harness.server.routePeerData(from: RelayingTests.peer, to: relayed, length: 40, now: harness.now)
+        _ = harness.server.routePeerData(from: address("1.1.1.1", 1), to: relayed, length: 40, now: harness.now)
+        _ = harness.send([0xFF, 0xFF], from: client.fiveTuple)
+        let statistics = harness.server.statistics
+        #expect(statistics.allocationsCreated == 1)
+        #expect(statistics.authFailures == [.challenged: 1, .wrongPassword: 1])
+        #expect(statistics.clientToPeerPackets == 1 && statistics.clientToPeerBytes == 100)
+        #expect(statistics.peerToClientPackets == 1 && statistics.peerToClientBytes == 40)
+        #expect(statistics.drops == [.noPermission: 1, .malformed: 1])
+    }
+}
