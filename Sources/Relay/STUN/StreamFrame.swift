@@ -17,16 +17,22 @@ struct StreamFrame: Hashable, Sendable {
     /// Finds the frame starting at `offset`: `nil` if more bytes are needed to
     /// know it is complete, throws when the bytes cannot start a frame.
     static func next(in bytes: [UInt8], at offset: Int = 0) throws(STUNDecodingError) -> StreamFrame? {
+        guard let frame = try announced(by: bytes, at: offset) else { return nil }
+        return bytes.count - offset >= frame.length ? frame : nil
+    }
+
+    /// The frame whose first bytes are at `offset`, complete or not: at most
+    /// 20 bytes are read (a STUN header), 4 for ChannelData. `nil` when even
+    /// those are not there yet.
+    static func announced(by bytes: [UInt8], at offset: Int = 0) throws(STUNDecodingError) -> StreamFrame? {
         guard offset < bytes.count else { return nil }
         switch bytes[offset] >> 6 {
         case 0b00:
             guard let header = try STUNHeader(decoding: bytes, at: offset) else { return nil }
-            let length = STUNMessage.headerLength + header.length
-            return bytes.count - offset >= length ? StreamFrame(kind: .stun, length: length) : nil
+            return StreamFrame(kind: .stun, length: STUNMessage.headerLength + header.length)
         case 0b01:
             guard let (_, payloadLength) = try ChannelData.header(bytes, at: offset) else { return nil }
-            let length = ChannelData.headerLength + payloadLength + stunPadding(payloadLength)
-            return bytes.count - offset >= length ? StreamFrame(kind: .channelData, length: length) : nil
+            return StreamFrame(kind: .channelData, length: ChannelData.headerLength + payloadLength + stunPadding(payloadLength))
         default:
             throw .notSTUN
         }
