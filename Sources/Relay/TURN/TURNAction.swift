@@ -1,0 +1,32 @@
+/// What the I/O adapter must do after the TURN state machine handled an
+/// input (STYLE.md habit 1: the core returns actions, the adapter acts).
+enum TURNAction: Hashable, Sendable {
+    /// Send bytes to the client over the 5-tuple's transport.
+    case reply(to: FiveTuple, bytes: [UInt8])
+    /// Send a UDP datagram from a relayed address to a peer.
+    case sendToPeer(from: TransportAddress, to: TransportAddress, payload: [UInt8], dontFragment: Bool)
+    /// Bind a UDP socket at `address`, then call `relayBound(id:now:)` or
+    /// `relayBindFailed(id:now:)`.
+    case bindRelay(id: UInt64, address: TransportAddress)
+    /// Close the relay socket of an allocation that ended. It may name a
+    /// socket whose bind is still in flight (the client left meanwhile):
+    /// close it once bound; `relayBound` for it then returns nothing.
+    case closeRelay(TransportAddress)
+    /// Nothing to send; the reason feeds the dropped-packet metric.
+    case drop(DropReason)
+}
+
+/// Why an input produced nothing, named for metric labels and logs.
+enum DropReason: String, Error, Hashable, Sendable {
+    case malformed
+    case notARequest
+    case fingerprintMismatch
+    case noAllocation
+    case noPermission
+    case noChannel
+    case peerFamilyMismatch
+    case peerDenied
+    case bandwidthExceeded
+    case allocationPending
+    case unexpectedIndication
+}

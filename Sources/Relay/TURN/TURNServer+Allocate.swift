@@ -1,0 +1,174 @@
+import Foundation
+
+/// Allocate (RFC 8656 §7.2; IPv6 per RFC 6156 and RFC 8656 §7.2 address
+/// families). Answered in two steps: the request picks a port and asks the
+/// adapter to bind it (`.bindRelay`); `relayBound`/`relayBindFailed` finish.
+extension TURNServer {
+    static let udpProtocolNumber: UInt8 = 17
+
+    /// Why an Allocate is refused; turned into the reply and counted.
+    struct AllocateRefusal: Error {
+        var error: STUNErrorCode
+        var attributes: [STUNAttribute] = []
+    }
+
+    mutating func handleAllocate(
+        _ message: STUNMessage, from fiveTuple: FiveTuple, credentials: VerifiedCredentials, now: Date
+    ) -> [TURNAction] {
+        switch prepareAllocation(message, from: fiveTuple, credentials: credentials, now: now) {
+        case .success(let request):
+            let id = nextPendingID
+            nextPendingID += 1
+            pending[id] = request
+            pendingByFiveTuple[fiveTuple] = id
+            return [.bindRelay(id: id, address: TransportAddress(ip: request.relay.bind, port: request.port))]
+        case .failure(let refusal):
+            statistics.allocationsRefused[refusal.error.code, default: 0] += 1
+            if refusal.error == .unauthorized {
+                statistics.authFailures[.expiredUsername, default: 0] += 1
+                return [.reply(to: fiveTuple, bytes: challenge(message, .unauthorized, client: fiveTuple.client.ip, now: now))]
+            }
+            return [.reply(to: fiveTuple, bytes: errorResponse(
+                to: message, refusal.error, credentials: credentials, attributes: refusal.attributes))]
+        }
+    }
+
+    /// RFC 8656 §7.2's checks in order; on success a port is taken and the
+    /// request is ready to wait for its socket.
+    private mutating func prepareAllocation(
+        _ message: STUNMessage, from fiveTuple: FiveTuple, credentials: VerifiedCredentials, now: Date
+    ) -> Result<PendingAllocation, AllocateRefusal> {
+        func refuse(_ error: STUNErrorCode) -> Result<PendingAllocation, AllocateRefusal> {
+            .failure(AllocateRefusal(error: error))
+        }
+        // Retransmissions were answered from the response cache already.
+        guard allocations[fiveTuple] == nil else { return refuse(.allocationMismatch) }
+        guard !credentials.rest.isExpired(at: now) else { return refuse(.unauthorized) }
+        guard case .requestedTransport(let transport)? = message.first(.requestedTransport) else {
+            return refuse(.badRequest)
+        }
+        guard transport == Self.udpProtocolNumber else { return refuse(.unsupportedTransportProtocol) }
+
+        let token = message.first(.reservationToken)
+        let evenPort = message.first(.evenPort)
+        let requestedFamily = message.first(.requestedAddressFamily)
+        let additionalFamily = message.first(.additionalAddressFamily)
+        if token != nil, evenPort != nil || requestedFamily != nil || additionalFamily != nil {
+            return refuse(.badRequest)
+        }
+        if requestedFamily != nil, additionalFamily != nil { return refuse(.badRequest) }
+
+        var family = AddressFamily.ipv4
+        var extra: [STUNAttribute] = []
+        if case .requestedAddressFamily(let raw)? = requestedFamily {
+            guard let requested = AddressFamily(rawValue: raw) else { return refuse(.addressFamilyNotSupported) }
+            family = requested
+        }
+        if case .additionalAddressFamily(let raw)? = additionalFamily {
+            guard raw == AddressFamily.ipv6.rawValue else { return refuse(.badRequest) }
+            // Dual allocations are not offered: relay IPv4, say why not IPv6.
+            extra.append(.addressErrorCode(family: raw, error: STUNErrorCode(
+                code: 440, reason: "Dual allocation not supported")))
+        }
+
+        let user = credentials.rest.user
+        let userCount = allocations.count(forUser: user) + pending.values.filter { $0.credentials.rest.user == user }.count
+        guard userCount < configuration.maximumAllocationsPerUser else { return refuse(.allocationQuotaReached) }
+        guard allocations.count + pending.count < configuration.maximumAllocations else {
+            return refuse(.insufficientCapacity)
+        }
+
+        let port: UInt16
+        var reserveNext = false
+        var fromReservation = false
+        if case .reservationToken(let bytes)? = token {
+            var reader = ByteReader(bytes)
+            guard let value = reader.readUInt64(), let reservation = reservations.removeValue(forKey: value),
+                  reservation.expiresAt > now
+            else { return refuse(.insufficientCapacity) }
+            family = reservation.family
+            port = reservation.port
+            fromReservation = true
+        } else {
+            guard configuration.relayAddress(for: family) != nil else { return refuse(.addressFamilyNotSupported) }
+            if case .evenPort(let reserve)? = evenPort { reserveNext = reserve }
+            guard let taken = pools[family]?.takeRandom(even: evenPort != nil, pair: reserveNext) else {
+                return refuse(.insufficientCapacity)
+            }
+            port = taken
+        }
+        guard let relay = configuration.relayAddress(for: family) else {
+            pools[family]?.release(port)
+            return refuse(.addressFamilyNotSupported)
+        }
+        return .success(PendingAllocation(
+            request: message, fiveTuple: fiveTuple, credentials: credentials, relay: relay, port: port,
+            lifetime: grantedLifetime(message), dontFragment: message.first(.dontFragment) != nil,
+            evenPort: evenPort != nil, reservedNextPort: reserveNext, fromReservation: fromReservation,
+            attempts: 1, extraAttributes: extra))
+    }
+
+    /// The adapter bound the relay socket: the allocation exists from now.
+    mutating func relayBound(id: UInt64, now: Date) -> [TURNAction] {
+        guard let request = pending.removeValue(forKey: id) else { return [] }
+        pendingByFiveTuple.removeValue(forKey: request.fiveTuple)
+        let relayed = TransportAddress(ip: request.relay.bind, port: request.port)
+        let allocation = Allocation(
+            fiveTuple: request.fiveTuple, relayed: relayed,
+            advertised: TransportAddress(ip: request.relay.advertised, port: request.port),
+            username: request.credentials.username, user: request.credentials.rest.user,
+            credentialExpiry: Date(timeIntervalSince1970: Double(request.credentials.rest.expiry)),
+            createdAt: now, expiresAt: now.addingTimeInterval(request.lifetime.seconds),
+            dontFragment: request.dontFragment,
+            bandwidth: configuration.bandwidthLimit.map { TokenBucket(bytesPerSecond: $0, now: now) })
+        allocations.insert(allocation)
+        statistics.allocationsCreated += 1
+        expiries.schedule(.allocation(request.fiveTuple), at: allocation.expiresAt)
+
+        var attributes: [STUNAttribute] = [
+            .xorRelayedAddress(allocation.advertised),
+            .lifetime(UInt32(clamping: request.lifetime.components.seconds)),
+        ]
+        if request.reservedNextPort {
+            let token = UInt64.random(in: .min ... .max)
+            let expiresAt = now.addingTimeInterval(configuration.reservationLifetime.seconds)
+            reservations[token] = Reservation(family: relayed.family, port: request.port + 1, expiresAt: expiresAt)
+            expiries.schedule(.reservation(token), at: expiresAt)
+            var bytes: [UInt8] = []
+            bytes.appendUInt64(token)
+            attributes.append(.reservationToken(bytes))
+        }
+        attributes.append(.xorMappedAddress(request.fiveTuple.client))
+        attributes += request.extraAttributes
+        return [reply(to: request, successResponse(
+            to: request.request, credentials: request.credentials, attributes: attributes), now: now)]
+    }
+
+    /// The adapter could not bind the port (in use by another program): try
+    /// other ports a few times, then answer 508.
+    mutating func relayBindFailed(id: UInt64, now: Date) -> [TURNAction] {
+        guard var request = pending[id] else { return [] }
+        let family = request.relay.bind.family
+        pools[family]?.release(request.port)
+        if request.reservedNextPort { pools[family]?.release(request.port + 1) }
+        if !request.fromReservation, request.attempts < Self.maximumBindAttempts,
+           let port = pools[family]?.takeRandom(even: request.evenPort, pair: request.reservedNextPort) {
+            request.port = port
+            request.attempts += 1
+            pending[id] = request
+            return [.bindRelay(id: id, address: TransportAddress(ip: request.relay.bind, port: port))]
+        }
+        pending.removeValue(forKey: id)
+        pendingByFiveTuple.removeValue(forKey: request.fiveTuple)
+        statistics.allocationsRefused[STUNErrorCode.insufficientCapacity.code, default: 0] += 1
+        return [reply(to: request, errorResponse(
+            to: request.request, .insufficientCapacity, credentials: request.credentials), now: now)]
+    }
+
+    /// Answers a pending Allocate and remembers the answer for retransmissions.
+    private mutating func reply(to request: PendingAllocation, _ bytes: [UInt8], now: Date) -> TURNAction {
+        let key = ResponseCache.Key(fiveTuple: request.fiveTuple, transactionID: request.request.transactionID)
+        responses.store(bytes, for: key, now: now)
+        return .reply(to: request.fiveTuple, bytes: bytes)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// CreatePermission (RFC 8656 §9.2): install or refresh permissions for one
+/// or more peer IP addresses, all or none.
+extension TURNServer {
+    mutating func handleCreatePermission(
+        _ message: STUNMessage, from fiveTuple: FiveTuple, credentials: VerifiedCredentials, now: Date
+    ) -> TURNAction {
+        func refuse(_ error: STUNErrorCode) -> TURNAction {
+            .reply(to: fiveTuple, bytes: errorResponse(to: message, error, credentials: credentials))
+        }
+        let allocation: Allocation
+        switch existingAllocation(for: message, from: fiveTuple, credentials: credentials, now: now) {
+        case .success(let existing): allocation = existing
+        case .failure(let refusal): return .reply(to: fiveTuple, bytes: refusal.response)
+        }
+        let peers = message.attributes.compactMap { attribute -> TransportAddress? in
+            if case .xorPeerAddress(let peer) = attribute { return peer }
+            return nil
+        }
+        guard !peers.isEmpty else { return refuse(.badRequest) }
+        guard peers.allSatisfy({ $0.family == allocation.family }) else { return refuse(.peerAddressFamilyMismatch) }
+        guard peers.allSatisfy({ configuration.peerPolicy.permits($0.ip) }) else { return refuse(.forbidden) }
+        let expiresAt = now.addingTimeInterval(configuration.permissionLifetime.seconds)
+        allocations.modify(fiveTuple) { allocation in
+            for peer in peers { allocation.permissions[peer.ip] = expiresAt }
+        }
+        for peer in Set(peers.map(\.ip)) {
+            expiries.schedule(.permission(fiveTuple, peer), at: expiresAt)
+        }
+        return .reply(to: fiveTuple, bytes: successResponse(to: message, credentials: credentials, attributes: []))
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+
+/// The TURN server state machine (RFC 8656, RFC 6156 for IPv6), sans-IO.
+///
+/// Inputs are bytes from a 5-tuple, relay socket events and `now`; outputs
+/// are `TURNAction`s for the adapter to carry out. It owns allocations, the
+/// relayed port pools, reservations, the response cache and the single
+/// `ExpiryQueue` that drives every lifetime. One instance serves one shard
+/// (one event loop); it is a value, so tests drive it with explicit time.
+///
+/// Per-method behaviour lives in `TURNServer+<Method>.swift`; the per-packet
+/// paths (ChannelData, peer datagrams) in `TURNServer+Relaying.swift`.
+struct TURNServer: Sendable {
+    /// What an expiry entry refers to; checked against live state when it
+    /// surfaces (see `ExpiryQueue`).
+    enum ExpiryTarget: Hashable, Sendable {
+        case allocation(FiveTuple)
+        case permission(FiveTuple, IPAddress)
+        case channel(FiveTuple, UInt16)
+        case reservation(UInt64)
+    }
+
+    /// An Allocate waiting for its relay socket to be bound.
+    struct PendingAllocation: Sendable {
+        var request: STUNMessage
+        var fiveTuple: FiveTuple
+        var credentials: VerifiedCredentials
+        var relay: RelayAddress
+        var port: UInt16
+        var lifetime: Duration
+        var dontFragment: Bool
+        var evenPort: Bool
+        /// Odd port held for a RESERVATION-TOKEN (EVEN-PORT with R bit).
+        var reservedNextPort: Bool
+        /// Whether the port came from a reservation (do not retry elsewhere).
+        var fromReservation: Bool
+        var attempts: Int
+        var extraAttributes: [STUNAttribute]
+    }
+
+    /// A port held back by EVEN-PORT's R bit (RFC 8656 §7.2).
+    struct Reservation: Sendable {
+        var family: AddressFamily
+        var port: UInt16
+        var expiresAt: Date
+    }
+
+    let configuration: TURNConfiguration
+    let nonces: NonceIssuer
+    var allocations = AllocationTable()
+    var pools: [AddressFamily: RelayPortPool] = [:]
+    var pending: [UInt64: PendingAllocation] = [:]
+    var pendingByFiveTuple: [FiveTuple: UInt64] = [:]
+    var nextPendingID: UInt64 = 1
+    var reservations: [UInt64: Reservation] = [:]
+    var expiries = ExpiryQueue<ExpiryTarget>()
+    var responses: ResponseCache
+    var statistics = TURNStatistics()
+
+    static let maximumBindAttempts = 3
+
+    init(configuration: TURNConfiguration) {
+        self.configuration = configuration
+        self.nonces = NonceIssuer(secret: configuration.secret, validity: configuration.nonceValidity)
+        self.responses = ResponseCache(
+            lifetime: configuration.responseCacheLifetime, capacity: configuration.responseCacheCapacity)
+        for relay in configuration.relayAddresses where pools[relay.bind.family] == nil {
+            pools[relay.bind.family] = RelayPortPool(range: configuration.portRange)
+        }
+    }
+
+    /// The earliest moment `expire(now:)` has work, for a single timer.
+    var nextDeadline: Date? { expiries.nextDeadline }
+
+    /// Handles one STUN message from a client (a datagram, or one frame cut
+    /// by `StreamFrame`). Never traps on malformed bytes.
+    mutating func handleSTUN(_ bytes: [UInt8], from fiveTuple: FiveTuple, now: Date) -> [TURNAction] {
+        let actions = dispatch(bytes, from: fiveTuple, now: now)
+        for case .drop(let reason) in actions { statistics.drops[reason, default: 0] += 1 }
+        return actions
+    }
+
+    private mutating func dispatch(_ bytes: [UInt8], from fiveTuple: FiveTuple, now: Date) -> [TURNAction] {
+        let received: ReceivedSTUNMessage
+        do throws(STUNDecodingError) {
+            received = try ReceivedSTUNMessage(decoding: bytes)
+        } catch .malformedAttribute {
+            // RFC 8489 §6.3.1: a request with a malformed attribute gets 400.
+            guard let header = try? STUNHeader(decoding: bytes), header.type.messageClass == .request else {
+                return [.drop(.malformed)]
+            }
+            let request = STUNMessage(type: header.type, transactionID: header.transactionID)
+            return [.reply(to: fiveTuple, bytes: errorResponse(to: request, .badRequest))]
+        } catch .fingerprintMismatch {
+            return [.drop(.fingerprintMismatch)]
+        } catch {
+            return [.drop(.malformed)]
+        }
+        let message = received.message
+        switch message.messageClass {
+        case .indication:
+            return message.method == .send ? [handleSend(message, from: fiveTuple, now: now)] : [.drop(.unexpectedIndication)]
+        case .successResponse, .errorResponse:
+            return [.drop(.notARequest)]
+        case .request:
+            break
+        }
+        if message.method == .binding {
+            return [handleBinding(received, from: fiveTuple)]
+        }
+        let cacheKey = ResponseCache.Key(fiveTuple: fiveTuple, transactionID: message.transactionID)
+        if let cached = responses.response(for: cacheKey) {
+            return [.reply(to: fiveTuple, bytes: cached)]
+        }
+        if pendingByFiveTuple[fiveTuple] != nil {
+            // The first Allocate is still binding its socket; its answer will follow.
+            return [.drop(.allocationPending)]
+        }
+        let actions = handleAuthenticatedRequest(received, from: fiveTuple, now: now)
+        for case .reply(let destination, let response) in actions where destination == fiveTuple {
+            responses.store(response, for: cacheKey, now: now)
+        }
+        return actions
+    }
+
+    private mutating func handleAuthenticatedRequest(
+        _ received: ReceivedSTUNMessage, from fiveTuple: FiveTuple, now: Date
+    ) -> [TURNAction] {
+        let message = received.message
+        let knownMethods: [STUNMethod] = [.allocate, .refresh, .createPermission, .channelBind]
+        guard knownMethods.contains(message.method) else {
+            return [.reply(to: fiveTuple, bytes: errorResponse(to: message, .badRequest))]
+        }
+        let credentials: VerifiedCredentials
+        switch authenticate(received, from: fiveTuple, now: now) {
+        case .authenticated(let authenticated): credentials = authenticated
+        case .rejected(let response, let reason):
+            statistics.authFailures[reason, default: 0] += 1
+            return [.reply(to: fiveTuple, bytes: response)]
+        }
+        let unknown = message.unknownComprehensionRequired
+        guard unknown.isEmpty else {
+            return [.reply(to: fiveTuple, bytes: errorResponse(
+                to: message, .unknownAttribute, credentials: credentials, attributes: [.unknownAttributes(unknown)]))]
+        }
+        switch message.method {
+        case .allocate: return handleAllocate(message, from: fiveTuple, credentials: credentials, now: now)
+        case .refresh: return handleRefresh(message, from: fiveTuple, credentials: credentials, now: now)
+        case .createPermission: return [handleCreatePermission(message, from: fiveTuple, credentials: credentials, now: now)]
+        default: return [handleChannelBind(message, from: fiveTuple, credentials: credentials, now: now)]
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// Counters the state machine keeps as plain integers, so the core stays
+/// free of swift-metrics and the per-packet path costs an addition. The I/O
+/// layer reports differences between snapshots to its metrics factory.
+struct TURNStatistics: Hashable, Sendable {
+    /// Why a request failed authentication (label of `turn_auth_failures_total`).
+    enum AuthFailure: String, Hashable, Sendable, CaseIterable {
+        /// No MESSAGE-INTEGRITY: the normal first round trip, not an attack.
+        case challenged
+        case badRequest
+        case staleNonce
+        case unknownUser
+        case wrongPassword
+        case expiredUsername
+        case wrongUser
+    }
+
+    var allocationsCreated = 0
+    /// Refused Allocate requests by STUN error code.
+    var allocationsRefused: [UInt16: Int] = [:]
+    var authFailures: [AuthFailure: Int] = [:]
+    var drops: [DropReason: Int] = [:]
+    var clientToPeerPackets = 0
+    var clientToPeerBytes = 0
+    var peerToClientPackets = 0
+    var peerToClientBytes = 0
+}

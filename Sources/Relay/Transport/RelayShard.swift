@@ -1,0 +1,215 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+
+/// One event loop's share of the relay: a `TURNServer` plus the sockets its
+/// actions name. Everything here runs on `eventLoop` — the UDP listener, the
+/// TCP connections accepted on it and the relay sockets it binds — so the
+/// state needs no lock and the per-packet path no hop (STYLE.md: one shard
+/// per event loop).
+///
+/// Quotas and port ranges are per shard: give each shard its slice of the
+/// port range and of the allocation limits.
+final class RelayShard: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let index: Int
+    private var server: TURNServer
+    private let logger: Logger
+    private let metrics: RelayMetrics
+    private var reported = TURNStatistics()
+
+    /// UDP listener sockets by their local address (the 5-tuple's server side).
+    private var listeners: [TransportAddress: any Channel] = [:]
+    /// TCP/TLS client connections by 5-tuple.
+    private var streams: [FiveTuple: any Channel] = [:]
+    /// Relay sockets by relayed address.
+    private var relaySockets: [TransportAddress: any Channel] = [:]
+    /// Relay addresses closed while their bind was in flight.
+    private var closeWhenBound: Set<TransportAddress> = []
+    /// `SocketAddress` values allocate; peers repeat, so keep them.
+    private var peerAddresses: [TransportAddress: SocketAddress] = [:]
+    private var sweep: RepeatedTask?
+
+    init(index: Int, eventLoop: any EventLoop, configuration: TURNConfiguration,
+         logger: Logger, metrics: RelayMetrics) {
+        self.index = index
+        self.eventLoop = eventLoop
+        self.server = TURNServer(configuration: configuration)
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    /// Starts the once-a-second sweep of lifetimes and metrics.
+    func start() {
+        eventLoop.execute {
+            self.sweep = self.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+                self.tick(now: Date())
+            }
+        }
+    }
+
+    /// Stops the sweep and closes every relay socket.
+    func stop() -> EventLoopFuture<Void> {
+        eventLoop.submit {
+            self.sweep?.cancel()
+            self.sweep = nil
+            for channel in self.relaySockets.values { channel.close(promise: nil) }
+            self.relaySockets.removeAll()
+        }
+    }
+
+    private func tick(now: Date) {
+        execute(server.expire(now: now))
+        let current = server.statistics
+        metrics.report(from: reported, to: current, activeAllocations: server.allocationCount, shard: index)
+        reported = current
+        if peerAddresses.count > 65_536 { peerAddresses.removeAll(keepingCapacity: true) }
+    }
+
+    // MARK: Registration
+
+    func registerListener(_ channel: any Channel) {
+        eventLoop.preconditionInEventLoop()
+        guard let local = channel.localAddress.flatMap(TransportAddress.init) else { return }
+        listeners[local] = channel
+    }
+
+    func streamOpened(_ fiveTuple: FiveTuple, channel: any Channel) {
+        eventLoop.preconditionInEventLoop()
+        streams[fiveTuple] = channel
+    }
+
+    func streamClosed(_ fiveTuple: FiveTuple) {
+        eventLoop.preconditionInEventLoop()
+        streams.removeValue(forKey: fiveTuple)
+        execute(server.connectionClosed(fiveTuple))
+    }
+
+    // MARK: Client side
+
+    /// A STUN message or ChannelData frame from a client, whole.
+    func clientMessage(_ buffer: ByteBuffer, from fiveTuple: FiveTuple, now: Date = Date()) {
+        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return }
+        if first >> 6 == 0b01 {
+            channelData(buffer, from: fiveTuple, now: now)
+        } else {
+            execute(server.handleSTUN(Array(buffer.readableBytesView), from: fiveTuple, now: now))
+        }
+    }
+
+    /// The hot path: the payload slice goes to the peer without a copy.
+    private func channelData(_ buffer: ByteBuffer, from fiveTuple: FiveTuple, now: Date) {
+        let start = buffer.readerIndex
+        guard let number = buffer.getInteger(at: start, as: UInt16.self),
+              let length = buffer.getInteger(at: start + 2, as: UInt16.self),
+              ChannelData.channelNumbers.contains(number),
+              let payload = buffer.getSlice(at: start + ChannelData.headerLength, length: Int(length))
+        else {
+            server.statistics.drops[.malformed, default: 0] += 1
+            return
+        }
+        switch server.routeChannelData(channel: number, length: Int(length), from: fiveTuple, now: now) {
+        case .toPeer(let relayed, let peer, _):
+            guard let socket = relaySockets[relayed] else { return }
+            socket.writeAndFlush(AddressedEnvelope(remoteAddress: socketAddress(peer), data: payload), promise: nil)
+        case .drop:
+            return
+        }
+    }
+
+    // MARK: Peer side
+
+    /// A datagram that reached a relayed address.
+    func peerDatagram(_ envelope: AddressedEnvelope<ByteBuffer>, relayed: TransportAddress, now: Date = Date()) {
+        guard let peer = TransportAddress(envelope.remoteAddress) else { return }
+        let payload = envelope.data
+        switch server.routePeerData(from: peer, to: relayed, length: payload.readableBytes, now: now) {
+        case .channelData(let fiveTuple, let number):
+            let padded = fiveTuple.transport.isStream
+            var frame = ByteBufferAllocator().buffer(capacity: ChannelData.headerLength + payload.readableBytes + 3)
+            frame.writeInteger(number)
+            frame.writeInteger(UInt16(truncatingIfNeeded: payload.readableBytes))
+            frame.writeImmutableBuffer(payload)
+            if padded { frame.writeRepeatingByte(0, count: stunPadding(payload.readableBytes)) }
+            send(frame, to: fiveTuple)
+        case .dataIndication(let fiveTuple):
+            let bytes = TURNServer.dataIndication(from: peer, payload: Array(payload.readableBytesView))
+            send(ByteBuffer(bytes: bytes), to: fiveTuple)
+        case .drop:
+            return
+        }
+    }
+
+    // MARK: Actions
+
+    private func execute(_ actions: [TURNAction]) {
+        for action in actions {
+            switch action {
+            case .reply(let fiveTuple, let bytes):
+                send(ByteBuffer(bytes: bytes), to: fiveTuple)
+            case .sendToPeer(let relayed, let peer, let payload, _):
+                relaySockets[relayed]?.writeAndFlush(
+                    AddressedEnvelope(remoteAddress: socketAddress(peer), data: ByteBuffer(bytes: payload)), promise: nil)
+            case .bindRelay(let id, let address):
+                bindRelay(id: id, address: address)
+            case .closeRelay(let address):
+                if let channel = relaySockets.removeValue(forKey: address) {
+                    channel.close(promise: nil)
+                } else {
+                    closeWhenBound.insert(address)
+                }
+            case .drop:
+                break
+            }
+        }
+    }
+
+    private func send(_ buffer: ByteBuffer, to fiveTuple: FiveTuple) {
+        switch fiveTuple.transport {
+        case .udp, .dtls:
+            guard let listener = listeners[fiveTuple.server] else { return }
+            listener.writeAndFlush(
+                AddressedEnvelope(remoteAddress: socketAddress(fiveTuple.client), data: buffer), promise: nil)
+        case .tcp, .tls:
+            streams[fiveTuple]?.writeAndFlush(buffer, promise: nil)
+        }
+    }
+
+    private func socketAddress(_ address: TransportAddress) -> SocketAddress {
+        if let cached = peerAddresses[address] { return cached }
+        let converted = SocketAddress(address)
+        peerAddresses[address] = converted
+        return converted
+    }
+
+    /// Binds a relay socket on this shard's loop, then reports to the core.
+    private func bindRelay(id: UInt64, address: TransportAddress) {
+        DatagramBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RelaySocketHandler(shard: self, relayed: address))
+                }
+            }
+            .bind(to: SocketAddress(address))
+            .hop(to: eventLoop)
+            .whenComplete { result in
+                let now = Date()
+                switch result {
+                case .success(let channel):
+                    if self.closeWhenBound.remove(address) != nil {
+                        channel.close(promise: nil)
+                        self.execute(self.server.relayBound(id: id, now: now))
+                        return
+                    }
+                    self.relaySockets[address] = channel
+                    self.logger.debug("relay socket bound", metadata: ["relayed": "\(address)", "shard": "\(self.index)"])
+                    self.execute(self.server.relayBound(id: id, now: now))
+                case .failure(let error):
+                    self.closeWhenBound.remove(address)
+                    self.logger.debug("relay bind failed", metadata: ["relayed": "\(address)", "error": "\(error)"])
+                    self.execute(self.server.relayBindFailed(id: id, now: now))
+                }
+            }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+@testable import Relay
+
+/// Collects what a socket receives; futures resolve per message, with a
+/// deadline instead of sleeps. Confined to its channel's event loop.
+final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = Message
+    private var received: [Message] = []
+    private var waiting: [EventLoopPromise<Message>] = []
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        if waiting.isEmpty { received.append(message) } else { waiting.removeFirst().succeed(message) }
+    }
+
+    func next(on loop: any EventLoop) -> EventLoopFuture<Message> {
+        loop.flatSubmit {
+            if !self.received.isEmpty { return loop.makeSucceededFuture(self.received.removeFirst()) }
+            let promise = loop.makePromise(of: Message.self)
+            self.waiting.append(promise)
+            loop.scheduleTask(in: .seconds(5)) { promise.fail(ChannelError.ioOnClosedChannel) }
+            return promise.futureResult
+        }
+    }
+}
+
+@Suite(.serialized) struct LoopbackRelayTests {
+    static let realm = "loopback.test"
+    static let secret = TURNSecret("loopback-secret")
+
+    struct Fixture {
+        let group: MultiThreadedEventLoopGroup
+        let shards: RelayShardGroup
+        let listener: any Channel
+        let serverAddress: SocketAddress
+
+        init(tcp: Bool = false) async throws {
+            group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            var configuration = TURNConfiguration(
+                realm: LoopbackRelayTests.realm, secret: LoopbackRelayTests.secret,
+                relayAddresses: [RelayAddress(bind: IPAddress("127.0.0.1")!)])
+            configuration.peerPolicy = PeerPolicy(allowLoopback: true)
+            configuration.portRange = 42000...42999
+            let shards = RelayShardGroup(configuration: configuration, eventLoopGroup: group, logger: Logger(label: "test"))
+            self.shards = shards
+            shards.start()
+            if tcp {
+                listener = try await ServerBootstrap(group: group)
+                    .childChannelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture { try shards.configureStreamConnection(channel) }
+                    }
+                    .bind(host: "127.0.0.1", port: 0).get()
+            } else {
+                listener = try await DatagramBootstrap(group: group)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
+                    }
+                    .bind(host: "127.0.0.1", port: 0).get()
+            }
+            serverAddress = try #require(listener.localAddress)
+        }
+
+        func udpSocket() async throws -> (any Channel, Collector<AddressedEnvelope<ByteBuffer>>) {
+            let collector = Collector<AddressedEnvelope<ByteBuffer>>()
+            let channel = try await DatagramBootstrap(group: group)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+                }
+                .bind(host: "127.0.0.1", port: 0).get()
+            return (channel, collector)
+        }
+
+        func shutdown() async throws {
+            try await listener.close()
+            await shards.stop()
+            try await group.shutdownGracefully()
+        }
+    }
+
+    static func exchange(_ bytes: [UInt8], via channel: any Channel, collector: Collector<AddressedEnvelope<ByteBuffer>>,
+                         to address: SocketAddress) async throws -> STUNMessage {
+        try await channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: ByteBuffer(bytes: bytes)))
+        let reply = try await collector.next(on: channel.eventLoop).get()
+        return try STUNMessage(decoding: Array(reply.data.readableBytesView))
+    }
+
+    @Test func udpAllocationRelaysChannelDataBothWays() async throws {
+        let fixture = try await Fixture()
+        let (client, inbox) = try await fixture.udpSocket()
+        let (peer, peerInbox) = try await fixture.udpSocket()
+        let server = fixture.serverAddress
+
+        let binding = try await Self.exchange(TURNTestHarness.unsigned(.binding), via: client, collector: inbox, to: server)
+        #expect(binding.first(.xorMappedAddress) == .xorMappedAddress(TransportAddress(client.localAddress!)!))
+
+        let challenge = try await Self.exchange(
+            TURNTestHarness.unsigned(.allocate, [.requestedTransport(17)]), via: client, collector: inbox, to: server)
+        guard case .nonce(let nonce)? = challenge.first(.nonce) else { Issue.record("no nonce"); return }
+        let credential = TURNCredentialMinter(secret: Self.secret).mint(user: "1001", ttl: .seconds(600), now: Date())
+        let key = STUNIntegrityKey.longTerm(username: credential.username, realm: Self.realm, password: credential.credential)!
+        func signed(_ method: STUNMethod, _ attributes: [STUNAttribute]) -> [UInt8] {
+            STUNMessage(type: STUNMessageType(method: method, messageClass: .request), transactionID: .random(),
+                        attributes: attributes + [.username(credential.username), .realm(Self.realm), .nonce(nonce)])
+                .encode(integrity: .sha1(key), fingerprint: true)
+        }
+        let allocated = try await Self.exchange(signed(.allocate, [.requestedTransport(17)]), via: client, collector: inbox, to: server)
+        guard case .xorRelayedAddress(let relayed)? = allocated.first(.xorRelayedAddress) else {
+            Issue.record("allocate failed: \(allocated)"); return
+        }
+        #expect((42000...42999).contains(relayed.port))
+
+        let peerAddress = TransportAddress(peer.localAddress!)!
+        let bound = try await Self.exchange(signed(.channelBind, [.channelNumber(0x4000), .xorPeerAddress(peerAddress)]),
+                                            via: client, collector: inbox, to: server)
+        #expect(bound.messageClass == .successResponse)
+
+        let frame = ChannelData(channelNumber: 0x4000, payload: Array("hello peer".utf8)).encode(padded: false)
+        try await client.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: frame)))
+        let atPeer = try await peerInbox.next(on: peer.eventLoop).get()
+        #expect(Array(atPeer.data.readableBytesView) == Array("hello peer".utf8))
+        #expect(TransportAddress(atPeer.remoteAddress) == relayed)
+
+        try await peer.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(relayed), data: ByteBuffer(string: "hi client")))
+        let atClient = try await inbox.next(on: client.eventLoop).get()
+        #expect(try ChannelData(decoding: Array(atClient.data.readableBytesView))
+            == ChannelData(channelNumber: 0x4000, payload: Array("hi client".utf8)))
+
+        // Garbage is dropped and the server keeps answering.
+        try await client.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: [0xFF, 0x00, 0x13])))
+        let again = try await Self.exchange(TURNTestHarness.unsigned(.binding), via: client, collector: inbox, to: server)
+        #expect(again.messageClass == .successResponse)
+
+        let deleted = try await Self.exchange(signed(.refresh, [.lifetime(0)]), via: client, collector: inbox, to: server)
+        #expect(deleted.first(.lifetime) == .lifetime(0))
+        try await client.close()
+        try await peer.close()
+        try await fixture.shutdown()
+    }
+
+    @Test func tcpFramesSTUNAndAnswersBinding() async throws {
+        let fixture = try await Fixture(tcp: true)
+        let collector = Collector<ByteBuffer>()
+        let client = try await ClientBootstrap(group: fixture.group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(to: fixture.serverAddress).get()
+        // Two requests in one write, the second split across writes: framing must cope.
+        let first = TURNTestHarness.unsigned(.binding)
+        let second = TURNTestHarness.unsigned(.binding)
+        try await client.writeAndFlush(ByteBuffer(bytes: first + second.prefix(7)))
+        try await client.writeAndFlush(ByteBuffer(bytes: Array(second.dropFirst(7))))
+        var received: [UInt8] = []
+        while received.count < 2 * 32 {
+            let chunk = try await collector.next(on: client.eventLoop).get()
+            received += Array(chunk.readableBytesView)
+        }
+        let one = try STUNMessage(decoding: Array(received.prefix(32)))
+        let two = try STUNMessage(decoding: Array(received.dropFirst(32)))
+        #expect(one.first(.xorMappedAddress) == .xorMappedAddress(TransportAddress(client.localAddress!)!))
+        #expect(two.messageClass == .successResponse)
+        try await client.close()
+        try await fixture.shutdown()
+    }
+}
