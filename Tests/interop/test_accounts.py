@@ -109,3 +109,19 @@ def test_users_cli_manages_the_same_database(appliance_factory, tmp_path):
     assert "no accounts" in run_notrack(["users", "list"], env=env, cwd=tmp_path).stdout
     missing = run_notrack(["users", "remove", "bob@example.com"], env=env, cwd=tmp_path)
     assert missing.returncode != 0 and "no account named" in missing.stderr
+
+
+def test_turn_cli_matches_the_api(tmp_path):
+    env = {"JWT_SECRET": "k" * 40}
+    secret = run_notrack(["turn-secret"], env=env, cwd=tmp_path)
+    assert secret.returncode == 0 and len(secret.stdout.strip()) == 64
+    minted = run_notrack(["turn-credentials", "--user", "123-456", "--ttl", "2h"], env=env, cwd=tmp_path)
+    assert minted.returncode == 0, minted.stderr
+    body = json.loads(minted.stdout)
+    assert body["ttl"] == 7200 and body["username"].endswith(":123-456")
+    expected = base64.b64encode(hmac.new(secret.stdout.strip().encode(), body["username"].encode(), hashlib.sha1).digest()).decode()
+    assert body["credential"] == expected
+    explicit = run_notrack(["turn-secret"], env={**env, "NOTRACK_RELAY_AUTH_SECRET": "x" * 32}, cwd=tmp_path)
+    assert explicit.stdout.strip() == "x" * 32
+    bad = run_notrack(["turn-credentials", "--user", "a:b"], env=env, cwd=tmp_path)
+    assert bad.returncode != 0 and "--user" in bad.stderr

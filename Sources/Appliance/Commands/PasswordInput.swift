@@ -7,13 +7,13 @@ enum PasswordInput {
     static func read(fromStandardInput: Bool, confirm: Bool) throws -> String {
         if fromStandardInput || isatty(STDIN_FILENO) == 0 {
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                throw ValidationError("no password on standard input")
+                throw CommandFailure("no password on standard input")
             }
             return line
         }
         let password = try prompt("Password: ")
         if confirm, try prompt("Repeat password: ") != password {
-            throw ValidationError("the passwords do not match")
+            throw CommandFailure("the passwords do not match")
         }
         return password
     }
@@ -29,7 +29,7 @@ enum PasswordInput {
             tcsetattr(STDIN_FILENO, TCSANOW, &original)
             FileHandle.standardError.write(Data("\n".utf8))
         }
-        guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw ValidationError("no password given") }
+        guard let line = readLine(strippingNewline: true), !line.isEmpty else { throw CommandFailure("no password given") }
         return line
     }
 }

@@ -103,7 +103,7 @@ enum UserAdministration {
         guard problems.isEmpty else { throw failure(problems.joined(separator: "; ")) }
     }
 
-    static func failure(_ message: String) -> ValidationError {
-        ValidationError(message)
+    static func failure(_ message: String) -> CommandFailure {
+        CommandFailure(message)
     }
 }

@@ -76,6 +76,7 @@ struct ApplianceRuntime {
             throw StartupFailure(description: "cannot open the accounts database in \(configuration.dataDirectory): \(error); check dataDir and its permissions")
         }
         let turnSecret = configuration.relayAuthSecret.map(TURNSecret.init) ?? TURNSecret.derived(fromJWTSecret: Array(secret.utf8))
+        // `TURNSecretSource` answers the same for the CLI; here the secret may have just been generated.
         return SignalServer.Services(
             accounts: accounts,
             authenticator: await JWTAuthenticator(secret: secret, lifetime: configuration.tokenLifetime),
