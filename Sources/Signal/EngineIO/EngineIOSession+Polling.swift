@@ -8,9 +8,9 @@ extension EngineIOSession {
         switch phase {
         case .closed:
             return .reject(.unknownSessionID, actions: [])
-        case .closing:
-            let packets = drainAll() + [.close]
-            return .respond(packets) // the caller then sees `isClosed`; `finishClosing` tells it why
+        case .closing(_, let reason):
+            // The caller then calls `finishClosing()` to end the session.
+            return .respond(reason == .clientClosed ? [.noop] : drainAll() + [.close])
         case .open:
             break
         }
@@ -34,9 +34,8 @@ extension EngineIOSession {
 
     /// After `poll()` answered a closing session: the actions that end it.
     public mutating func finishClosing() -> [Action] {
-        guard case .closing = phase else { return [] }
-        phase = .open
-        return close(.serverClosed)
+        guard case .closing(_, let reason) = phase else { return [] }
+        return finishClosing(reason)
     }
 
     /// The pending `GET` went away without an answer (the client hung up).

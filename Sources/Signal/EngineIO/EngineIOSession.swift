@@ -37,9 +37,11 @@ public struct EngineIOSession: Sendable {
 
     enum Phase: Sendable, Equatable {
         case open
-        /// Closed by the server with packets left for a polling client that has no
-        /// pending `GET`: the next `GET` (or the deadline) ends it.
-        case closing(deadline: ContinuousClock.Instant)
+        /// Closed while a polling client has no pending `GET`: the next `GET` (or the
+        /// deadline) ends it, and gets what a pending one would have got — the buffered
+        /// packets and `close` after a server close, `noop` after the client's `close`
+        /// (whose `POST` may overtake the `GET` it sent first).
+        case closing(deadline: ContinuousClock.Instant, reason: EngineIOCloseReason)
         case closed
     }
 
@@ -79,7 +81,7 @@ public struct EngineIOSession: Sendable {
         var deadlines: [ContinuousClock.Instant] = []
         switch phase {
         case .closed: return nil
-        case .closing(let deadline): return deadline
+        case .closing(let deadline, _): return deadline
         case .open: break
         }
         if let nextPingAt { deadlines.append(nextPingAt) }
@@ -95,8 +97,8 @@ public struct EngineIOSession: Sendable {
         switch phase {
         case .closed:
             return []
-        case .closing(let deadline):
-            return now >= deadline ? finish(.serverClosed) : []
+        case .closing(let deadline, let reason):
+            return now >= deadline ? finishClosing(reason) : []
         case .open:
             break
         }
@@ -185,7 +187,7 @@ public struct EngineIOSession: Sendable {
             nextPingAt = now + .milliseconds(configuration.pingInterval)
             return []
         case .close:
-            return close(.clientClosed)
+            return close(.clientClosed, now: now)
         case .ping, .noop, .upgrade:
             // A v4 client never pings outside the probe; stray packets are harmless.
             return []
@@ -210,9 +212,17 @@ public struct EngineIOSession: Sendable {
             upgrade = .none
             actions.append(.closeProbe)
         }
-        if reason == .serverClosed, transport == .polling, !pollPending, !outgoing.isEmpty, let now {
-            phase = .closing(deadline: now + .milliseconds(configuration.pingTimeout))
-            return actions
+        if transport == .polling, !pollPending, let now {
+            if reason == .serverClosed, !outgoing.isEmpty {
+                phase = .closing(deadline: now + .milliseconds(configuration.pingTimeout), reason: reason)
+                return actions
+            }
+            if reason == .clientClosed {
+                outgoing.removeAll()
+                outgoingBytes = 0
+                phase = .closing(deadline: now + .milliseconds(min(configuration.pingTimeout, 1_000)), reason: reason)
+                return actions
+            }
         }
         if transport == .polling, pollPending {
             pollPending = false
@@ -232,6 +242,12 @@ public struct EngineIOSession: Sendable {
             outgoingBytes = 0
         }
         return actions + finish(reason)
+    }
+
+    mutating func finishClosing(_ reason: EngineIOCloseReason) -> [Action] {
+        outgoing.removeAll()
+        outgoingBytes = 0
+        return finish(reason)
     }
 
     private mutating func finish(_ reason: EngineIOCloseReason) -> [Action] {

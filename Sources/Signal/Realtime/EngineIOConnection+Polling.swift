@@ -4,15 +4,15 @@ extension EngineIOConnection {
     func poll() async -> PollResult {
         await withCheckedContinuation { continuation in
             let deferred = state.withLock { state -> [Deferred] in
-                var actions: [EngineIOSession.Action] = []
+                var actions = catchUp(&state)
                 switch state.session.poll() {
                 case .respond(let packets):
                     continuation.resume(returning: .packets(packets))
-                    actions = state.session.finishClosing()
+                    actions += state.session.finishClosing()
                 case .wait:
                     state.pollWaiter = continuation
                 case .reject(let error, let rejectActions):
-                    actions = rejectActions
+                    actions += rejectActions
                     continuation.resume(returning: .error(error))
                 }
                 let deferred = perform(actions, in: &state)

@@ -158,6 +158,19 @@ public final class EngineIOConnection: Sendable {
 
     // MARK: - Timer
 
+    /// Arms the heartbeat when the session opens.
+    func startTimer() {
+        state.withLock { reschedule(&$0) }
+    }
+
+    /// Runs what is due before handling a request, so a client never sees a session
+    /// that should already have timed out (the timer task may fire a little late).
+    func catchUp(_ state: inout State) -> [EngineIOSession.Action] {
+        guard let deadline = state.session.nextDeadline else { return [] }
+        let now = ContinuousClock.now
+        return now >= deadline ? state.session.tick(now: now) : []
+    }
+
     /// Keeps one timer task per session, armed for the state machine's next deadline.
     func reschedule(_ state: inout State) {
         guard let deadline = state.session.nextDeadline else {

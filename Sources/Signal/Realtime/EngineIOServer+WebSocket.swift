@@ -30,7 +30,9 @@ extension EngineIOServer {
             headers: request.headerFields, query: query,
             remoteAddress: channel.remoteAddress?.ipAddress, transport: .websocket)
         if let sid = engineRequest.sid {
-            guard let connection = connection(id: sid), connection.canAttachProbe else { return .dontUpgrade }
+            // A session that cannot take this WebSocket still gets the upgrade, then an
+            // immediate close: "the server MUST close the WebSocket connection".
+            guard let connection = connection(id: sid) else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, _ in
                 await connection.runProbe(inbound: inbound, outbound: outbound)
             }
@@ -43,10 +45,6 @@ extension EngineIOServer {
 }
 
 extension EngineIOConnection {
-    var canAttachProbe: Bool {
-        state.withLock { $0.session.transport == .polling && $0.session.upgrade == .none && !$0.session.isClosed }
-    }
-
     /// Runs a WebSocket that is the session's transport from the start.
     func runWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let (commands, continuation) = AsyncStream.makeStream(of: WebSocketCommand.self)

@@ -48,6 +48,7 @@ public final class EngineIOServer: Sendable {
         let session = EngineIOSession(id: SessionID.make(), transport: transport, configuration: configuration, now: .now)
         let connection = EngineIOConnection(session: session, request: request, server: self)
         sessions.withLock { $0[connection.id] = connection }
+        connection.startTimer()
         logger.debug("engine.io session opened", metadata: ["sid": "\(connection.id)", "transport": "\(transport.rawValue)"])
         return connection
     }

@@ -101,6 +101,23 @@ import Testing
         #expect(session.isClosed)
     }
 
+    @Test func clientCloseOvertakingItsPollLeavesANoopForIt() {
+        var session = pollingSession()
+        _ = session.send(.message(.text("dropped")))
+        #expect(session.receive(.close, now: at(10)) == [])
+        #expect(session.send(.message(.text("late"))) == [])
+        #expect(session.poll() == .respond([.noop]))
+        #expect(session.finishClosing() == [.closed(.clientClosed)])
+        #expect(session.poll() == .reject(.unknownSessionID, actions: []))
+    }
+
+    @Test func clientCloseWithoutAPollEndsAfterAGrace() {
+        var session = pollingSession()
+        _ = session.receive(.close, now: at(10))
+        #expect(session.nextDeadline == at(210))
+        #expect(session.tick(now: at(210)) == [.closed(.clientClosed)])
+    }
+
     @Test func malformedInputClosesTheSession() {
         var session = pollingSession()
         #expect(session.receiveMalformed() == [.closed(.parseError)])
