@@ -35,6 +35,15 @@ public final class EngineIOConnection: Sendable {
         var probe: WebSocketPipe?
         var timer: (id: Int, deadline: ContinuousClock.Instant, task: Task<Void, Never>)?
         var nextTimerID = 0
+        /// The WebSocket writer holds packets it took but has not written yet.
+        var writing = false
+        /// Tasks waiting for the WebSocket writer to have written everything.
+        var flushWaiters: [CheckedContinuation<Void, Never>] = []
+
+        mutating func resumeFlushWaiters() {
+            for waiter in flushWaiters { waiter.resume() }
+            flushWaiters.removeAll()
+        }
     }
 
     enum Deferred: Sendable {
@@ -72,6 +81,23 @@ public final class EngineIOConnection: Sendable {
                 actions += state.session.send(.message(message))
             }
             return actions
+        }
+    }
+
+    /// Returns once the WebSocket writer has written every packet queued so far (at once on
+    /// long-polling). The reference server writes one batch at a time, so what is sent after
+    /// this reaches the client in a later read; Socket.IO uses it between a CONNECT reply
+    /// and the connection handlers, which clients may only start listening for in between.
+    public func flushed() async {
+        await withCheckedContinuation { continuation in
+            state.withLock { state in
+                let pending = state.session.outgoingBytes > 0 || state.writing
+                if state.session.transport == .websocket, state.active != nil, pending {
+                    state.flushWaiters.append(continuation)
+                } else {
+                    continuation.resume()
+                }
+            }
         }
     }
 
@@ -150,6 +176,7 @@ public final class EngineIOConnection: Sendable {
                 // The state machine answers a pending poll itself; never leave one hanging.
                 state.pollWaiter?.resume(returning: .packets([.close]))
                 state.pollWaiter = nil
+                state.resumeFlushWaiters()
                 deferred.append(.closed(reason))
             }
         }

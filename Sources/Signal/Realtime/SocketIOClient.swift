@@ -87,6 +87,7 @@ final class SocketIOClient: Sendable {
             return
         }
         await perform(actions)
+        await engine.flushed()
         await namespace.joined(socket)
     }
 }
