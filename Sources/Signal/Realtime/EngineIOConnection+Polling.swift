@@ -1,26 +1,39 @@
 /// The long-polling side of a connection (Engine.IO protocol v4, "HTTP long-polling").
 extension EngineIOConnection {
-    /// Answers a `GET`: at once when packets wait, else when some arrive.
+    /// Answers a `GET`: at once when packets wait, else when some arrive. A cancelled
+    /// request (server shutdown, or a client gone) gives its turn back to the session.
     func poll() async -> PollResult {
-        await withCheckedContinuation { continuation in
-            let deferred = state.withLock { state -> [Deferred] in
-                var actions = catchUp(&state)
-                switch state.session.poll() {
-                case .respond(let packets):
-                    continuation.resume(returning: .packets(packets))
-                    actions += state.session.finishClosing()
-                case .wait:
-                    state.pollWaiter = continuation
-                case .reject(let error, let rejectActions):
-                    actions += rejectActions
-                    continuation.resume(returning: .error(error))
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let deferred = state.withLock { state -> [Deferred] in
+                    var actions = catchUp(&state)
+                    switch state.session.poll() {
+                    case .respond(let packets):
+                        continuation.resume(returning: .packets(packets))
+                        actions += state.session.finishClosing()
+                    case .wait where Task.isCancelled:
+                        state.session.pollAbandoned()
+                        continuation.resume(returning: .packets([.noop]))
+                    case .wait:
+                        state.pollWaiter = continuation
+                    case .reject(let error, let rejectActions):
+                        actions += rejectActions
+                        continuation.resume(returning: .error(error))
+                    }
+                    let deferred = perform(actions, in: &state)
+                    reschedule(&state)
+                    return deferred
                 }
-                let deferred = perform(actions, in: &state)
-                reschedule(&state)
-                return deferred
+                if !deferred.isEmpty {
+                    Task { await self.run(deferred) }
+                }
             }
-            if !deferred.isEmpty {
-                Task { await self.run(deferred) }
+        } onCancel: {
+            state.withLock { state in
+                guard let waiter = state.pollWaiter else { return }
+                state.pollWaiter = nil
+                state.session.pollAbandoned()
+                waiter.resume(returning: .packets([.noop]))
             }
         }
     }

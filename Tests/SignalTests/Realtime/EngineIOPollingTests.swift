@@ -122,6 +122,19 @@ struct EchoDelegate: EngineIOServerDelegate {
         }
     }
 
+    @Test func aCancelledPollGivesItsTurnBack() async throws {
+        let engine = EngineIOServer(configuration: Self.configuration, delegate: EchoDelegate())
+        let connection = engine.open(transport: .polling, request: EngineIOHandshakeRequest(
+            headers: [:], query: [:], remoteAddress: nil, transport: .polling))
+        let waiting = Task { await connection.poll() }
+        while connection.state.withLock({ $0.pollWaiter == nil }) { await Task.yield() }
+        waiting.cancel()
+        #expect(await waiting.value == .packets([.noop]))
+        connection.send([.text("after")])
+        #expect(await connection.poll() == .packets([.message(.text("after"))]))
+        connection.close(.transportClosed)
+    }
+
     @Test func corsForAllowedOrigins() async throws {
         try await withApp { client, _ in
             let origin: HTTPFields = [.origin: "https://app.example"]
