@@ -29,6 +29,10 @@ public struct SignalConfiguration: Sendable {
     public var apiRateLimit: RateLimit
     /// The largest JSON request body accepted (`http.maxBodySize`); larger ones get 413.
     public var maxBodyBytes: Int
+    /// Engine.IO heartbeat and size limits (`realtime.*`); its allowed origins follow `allowedOrigins`.
+    public var engineIO: EngineIOConfiguration
+    /// Ring timeout and the call protocol's rate limits.
+    public var calls: CallSignaling.Configuration
 
     public init(
         host: String,
@@ -40,7 +44,9 @@ public struct SignalConfiguration: Sendable {
         allowedOrigins: [String] = [],
         authRateLimit: RateLimit = .init(limit: 5, window: .seconds(15 * 60)),
         apiRateLimit: RateLimit = .init(limit: 100, window: .seconds(15 * 60)),
-        maxBodyBytes: Int = 100 * 1024
+        maxBodyBytes: Int = 100 * 1024,
+        engineIO: EngineIOConfiguration = .init(),
+        calls: CallSignaling.Configuration = .init()
     ) {
         self.host = host
         self.port = port
@@ -52,5 +58,8 @@ public struct SignalConfiguration: Sendable {
         self.authRateLimit = authRateLimit
         self.apiRateLimit = apiRateLimit
         self.maxBodyBytes = maxBodyBytes
+        self.engineIO = engineIO
+        self.engineIO.allowedOrigins = .init(configured: allowedOrigins)
+        self.calls = calls
     }
 }

@@ -34,6 +34,8 @@ struct ApplianceConfiguration: Sendable {
     var bcryptCost: Int
     var authRateLimit: RateLimit
     var apiRateLimit: RateLimit
+    var engineIO: EngineIOConfiguration
+    var calls: CallSignaling.Configuration
     var relayEnabled: Bool
     var relay: RelayConfiguration
     /// The relay's address as clients reach it (`relay.publicAddress`), for a box behind 1:1 NAT.

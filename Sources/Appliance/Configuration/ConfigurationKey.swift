@@ -37,6 +37,15 @@ extension ConfigurationKey {
     static let rateLimitAuthWindow = Self("rateLimit.authWindow")
     static let rateLimitAPIMax = Self("rateLimit.apiMax")
     static let rateLimitAPIWindow = Self("rateLimit.apiWindow")
+    static let rateLimitSocketEventsMax = Self("rateLimit.socketEventsMax")
+    static let rateLimitSocketEventsWindow = Self("rateLimit.socketEventsWindow")
+    static let rateLimitSocketConnectsMax = Self("rateLimit.socketConnectsMax")
+    static let rateLimitSocketConnectsWindow = Self("rateLimit.socketConnectsWindow")
+    static let realtimePingInterval = Self("realtime.pingInterval")
+    static let realtimePingTimeout = Self("realtime.pingTimeout")
+    static let realtimeMaxPayload = Self("realtime.maxPayload")
+    static let realtimeConnectTimeout = Self("realtime.connectTimeout")
+    static let callsRingTimeout = Self("calls.ringTimeout")
     static let relayEnabled = Self("relay.enabled")
     static let relayPort = Self("relay.port")
     static let relayListenAddresses = Self("relay.listenAddresses", isList: true)
@@ -52,6 +61,8 @@ extension ConfigurationKey {
         .environment, .dataDir, .httpHost, .httpPort, .httpAllowedOrigins, .httpTrustedProxies, .httpMaxBodySize,
         .authJWTSecret, .authJWTSecretFile, .authGuestAccess, .authTokenLifetime, .authBcryptCost,
         .rateLimitAuthMax, .rateLimitAuthWindow, .rateLimitAPIMax, .rateLimitAPIWindow,
+        .rateLimitSocketEventsMax, .rateLimitSocketEventsWindow, .rateLimitSocketConnectsMax, .rateLimitSocketConnectsWindow,
+        .realtimePingInterval, .realtimePingTimeout, .realtimeMaxPayload, .realtimeConnectTimeout, .callsRingTimeout,
         .relayEnabled, .relayPort, .relayListenAddresses, .relayPublicAddress, .relayCredentialTTL, .relayAuthSecret,
         .logLevel, .logFormat, .metricsAllowFrom,
     ]
