@@ -20,6 +20,9 @@ public struct SignalConfiguration: Sendable {
     public var guestAccess: Bool
     /// Whether the listener serves TLS, reported by `GET /` as `security.https`.
     public var https: Bool
+    /// Directory of the static files the appliance serves (`http.assetsDir`); Swagger UI
+    /// is expected in its `swagger-ui` folder.
+    public var assetsDirectory: String
 
     public init(
         host: String,
@@ -27,7 +30,8 @@ public struct SignalConfiguration: Sendable {
         environment: DeploymentEnvironment,
         version: String,
         guestAccess: Bool = false,
-        https: Bool = false
+        https: Bool = false,
+        assetsDirectory: String = "/usr/share/notrack"
     ) {
         self.host = host
         self.port = port
@@ -35,5 +39,6 @@ public struct SignalConfiguration: Sendable {
         self.version = version
         self.guestAccess = guestAccess
         self.https = https
+        self.assetsDirectory = assetsDirectory
     }
 }

@@ -64,6 +64,7 @@ public struct SignalServer: Sendable {
         ).register(on: router)
         MetricsRoute(exposition: hooks.metricsExposition, isClientAllowed: hooks.isMetricsClientAllowed)
             .register(on: router)
+        APIDocumentationRoutes(configuration: configuration).register(on: router)
         return router
     }
 

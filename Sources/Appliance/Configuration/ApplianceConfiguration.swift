@@ -25,6 +25,8 @@ struct ApplianceConfiguration: Sendable {
     var dataDirectory: String
     var httpHost: String
     var httpPort: Int
+    /// Absolute path of the static files served over HTTP (Swagger UI in its `swagger-ui` folder).
+    var assetsDirectory: String
     var secret: SecretSource
     var guestAccess: Bool
     var relayEnabled: Bool

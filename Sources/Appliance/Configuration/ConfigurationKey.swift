@@ -25,6 +25,7 @@ extension ConfigurationKey {
     static let dataDir = Self("dataDir")
     static let httpHost = Self("http.host", alias: "HOST")
     static let httpPort = Self("http.port", alias: "PORT")
+    static let httpAssetsDir = Self("http.assetsDir")
     static let authJWTSecret = Self("auth.jwtSecret", alias: "JWT_SECRET", isSecret: true)
     static let authJWTSecretFile = Self("auth.jwtSecretFile")
     static let authGuestAccess = Self("auth.guestAccess", alias: "GUEST_ACCESS")
@@ -37,7 +38,7 @@ extension ConfigurationKey {
 
     /// Every key, in the order `check-config` prints them and `etc/notrack.yaml` documents them.
     static let all: [Self] = [
-        .environment, .dataDir, .httpHost, .httpPort,
+        .environment, .dataDir, .httpHost, .httpPort, .httpAssetsDir,
         .authJWTSecret, .authJWTSecretFile, .authGuestAccess,
         .relayEnabled, .relayPort, .relayListenAddresses,
         .logLevel, .logFormat, .metricsAllowFrom,

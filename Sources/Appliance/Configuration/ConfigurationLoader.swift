@@ -21,6 +21,8 @@ struct ConfigurationLoader {
             reader.read(.dataDir, default: development ? "./.notrack-data" : "/var/lib/notrack", Parse.path))
         let httpHost = reader.read(.httpHost, default: development ? "127.0.0.1" : "0.0.0.0", Parse.host)
         let httpPort = reader.read(.httpPort, default: 3000, Parse.port)
+        let assetsDirectory = absolute(
+            reader.read(.httpAssetsDir, default: development ? "./.notrack-assets" : "/usr/share/notrack", Parse.path))
 
         let inlineSecret = reader.readOptional(.authJWTSecret, Parse.text)
         if inlineSecret == nil { reader.record(.authJWTSecret, display: "(unset)", origin: .defaulted) }
@@ -51,6 +53,7 @@ struct ConfigurationLoader {
                 dataDirectory: dataDirectory,
                 httpHost: httpHost,
                 httpPort: httpPort,
+                assetsDirectory: assetsDirectory,
                 secret: secret,
                 guestAccess: guestAccess,
                 relayEnabled: relayEnabled,

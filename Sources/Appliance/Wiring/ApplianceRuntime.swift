@@ -34,7 +34,8 @@ struct ApplianceRuntime {
                 port: configuration.httpPort,
                 environment: configuration.environment,
                 version: Version.string,
-                guestAccess: configuration.guestAccess
+                guestAccess: configuration.guestAccess,
+                assetsDirectory: configuration.assetsDirectory
             ),
             hooks: .init(
                 readinessChecks: readinessChecks,

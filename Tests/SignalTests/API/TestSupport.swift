@@ -15,10 +15,13 @@ struct FixedCheck: ReadinessCheck {
 func makeSignal(
     environment: DeploymentEnvironment = .production,
     checks: [any ReadinessCheck] = [],
-    metricsAllowed: Bool = true
+    metricsAllowed: Bool = true,
+    assetsDirectory: String = "/nonexistent/notrack-assets"
 ) -> SignalServer {
     SignalServer(
-        configuration: .init(host: "127.0.0.1", port: 0, environment: environment, version: "9.9.9", guestAccess: true),
+        configuration: .init(
+            host: "127.0.0.1", port: 0, environment: environment, version: "9.9.9", guestAccess: true,
+            assetsDirectory: assetsDirectory),
         hooks: .init(
             readinessChecks: checks,
             metricsExposition: { "# TYPE up gauge\nup 1\n" },
