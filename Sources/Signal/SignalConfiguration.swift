@@ -33,6 +33,9 @@ public struct SignalConfiguration: Sendable {
     public var engineIO: EngineIOConfiguration
     /// Ring timeout and the call protocol's rate limits.
     public var calls: CallSignaling.Configuration
+    /// Directory of the static files the appliance serves (`http.assetsDir`); Swagger UI
+    /// is expected in its `swagger-ui` folder.
+    public var assetsDirectory: String
 
     public init(
         host: String,
@@ -46,7 +49,8 @@ public struct SignalConfiguration: Sendable {
         apiRateLimit: RateLimit = .init(limit: 100, window: .seconds(15 * 60)),
         maxBodyBytes: Int = 100 * 1024,
         engineIO: EngineIOConfiguration = .init(),
-        calls: CallSignaling.Configuration = .init()
+        calls: CallSignaling.Configuration = .init(),
+        assetsDirectory: String = "/usr/share/notrack"
     ) {
         self.host = host
         self.port = port
@@ -61,5 +65,6 @@ public struct SignalConfiguration: Sendable {
         self.engineIO = engineIO
         self.engineIO.allowedOrigins = .init(configured: allowedOrigins)
         self.calls = calls
+        self.assetsDirectory = assetsDirectory
     }
 }

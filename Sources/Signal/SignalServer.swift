@@ -116,6 +116,7 @@ public struct SignalServer: Sendable {
         ).register(on: router)
         TURNRoutes(authenticator: services.authenticator, iceServers: services.iceServers).register(on: router)
         io.addRoutes(to: router)
+        APIDocumentationRoutes(configuration: configuration).register(on: router)
         return router
     }
 

@@ -28,6 +28,8 @@ struct ApplianceConfiguration: Sendable {
     var allowedOrigins: [String]
     var trustedProxies: [IPRange]
     var maxBodyBytes: Int
+    /// Absolute path of the static files served over HTTP (Swagger UI in its `swagger-ui` folder).
+    var assetsDirectory: String
     var secret: SecretSource
     var guestAccess: Bool
     var tokenLifetime: Duration

@@ -28,6 +28,7 @@ extension ConfigurationKey {
     static let httpAllowedOrigins = Self("http.allowedOrigins", alias: "ALLOWED_ORIGINS", isList: true)
     static let httpTrustedProxies = Self("http.trustedProxies", isList: true)
     static let httpMaxBodySize = Self("http.maxBodySize")
+    static let httpAssetsDir = Self("http.assetsDir")
     static let authJWTSecret = Self("auth.jwtSecret", alias: "JWT_SECRET", isSecret: true)
     static let authJWTSecretFile = Self("auth.jwtSecretFile")
     static let authGuestAccess = Self("auth.guestAccess", alias: "GUEST_ACCESS")
@@ -58,7 +59,7 @@ extension ConfigurationKey {
 
     /// Every key, in the order `check-config` prints them and `etc/notrack.yaml` documents them.
     static let all: [Self] = [
-        .environment, .dataDir, .httpHost, .httpPort, .httpAllowedOrigins, .httpTrustedProxies, .httpMaxBodySize,
+        .environment, .dataDir, .httpHost, .httpPort, .httpAssetsDir, .httpAllowedOrigins, .httpTrustedProxies, .httpMaxBodySize,
         .authJWTSecret, .authJWTSecretFile, .authGuestAccess, .authTokenLifetime, .authBcryptCost,
         .rateLimitAuthMax, .rateLimitAuthWindow, .rateLimitAPIMax, .rateLimitAPIWindow,
         .rateLimitSocketEventsMax, .rateLimitSocketEventsWindow, .rateLimitSocketConnectsMax, .rateLimitSocketConnectsWindow,

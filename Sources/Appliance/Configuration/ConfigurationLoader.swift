@@ -24,6 +24,8 @@ struct ConfigurationLoader {
         let allowedOrigins = reader.readList(.httpAllowedOrigins, default: [], Parse.origin)
         let trustedProxies = reader.readList(.httpTrustedProxies, default: [], Parse.ipRange)
         let maxBodyBytes = reader.read(.httpMaxBodySize, default: 100 * 1024, Parse.positiveInteger)
+        let assetsDirectory = absolute(
+            reader.read(.httpAssetsDir, default: development ? "./.notrack-assets" : "/usr/share/notrack", Parse.path))
 
         let inlineSecret = reader.readOptional(.authJWTSecret, Parse.text)
         if inlineSecret == nil { reader.record(.authJWTSecret, display: "(unset)", origin: .defaulted) }
@@ -84,6 +86,7 @@ struct ConfigurationLoader {
                 allowedOrigins: allowedOrigins,
                 trustedProxies: trustedProxies,
                 maxBodyBytes: maxBodyBytes,
+                assetsDirectory: assetsDirectory,
                 secret: secret,
                 guestAccess: guestAccess,
                 tokenLifetime: tokenLifetime,

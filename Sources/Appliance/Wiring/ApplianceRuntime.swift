@@ -41,7 +41,8 @@ struct ApplianceRuntime {
                 apiRateLimit: configuration.apiRateLimit,
                 maxBodyBytes: configuration.maxBodyBytes,
                 engineIO: configuration.engineIO,
-                calls: configuration.calls
+                calls: configuration.calls,
+                assetsDirectory: configuration.assetsDirectory
             ),
             services: signalServices,
             hooks: .init(
