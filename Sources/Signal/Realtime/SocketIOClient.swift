@@ -3,17 +3,34 @@ import Synchronization
 /// The Socket.IO side of one Engine.IO session (the reference server's "Client"): runs
 /// the `SocketIOConnection` state machine and carries out its actions — middleware,
 /// sockets, events, the connect timeout.
+///
+/// Event handlers run one at a time, in order, on a task of their own, so that a handler
+/// may await an acknowledgement from its own client: acknowledgements are resolved as
+/// they are read. At most `maximumQueuedEvents` wait for the handlers; a client that
+/// sends faster than they finish is disconnected.
 final class SocketIOClient: Sendable {
+    static let maximumQueuedEvents = 256
+
     let engine: EngineIOConnection
     let server: SocketIOServer
     private let state: Mutex<SocketIOConnection>
     private let sockets = Mutex<[String: SocketIOSocket]>([:])
+    private let events: AsyncStream<(SocketIOSocket, SocketIOPacket)>.Continuation
 
     init(engine: EngineIOConnection, server: SocketIOServer) {
         self.engine = engine
         self.server = server
         self.state = Mutex(SocketIOConnection(
             namespaces: server.namespaceNames, configuration: server.engine.configuration, now: .now))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: (SocketIOSocket, SocketIOPacket).self, bufferingPolicy: .bufferingOldest(Self.maximumQueuedEvents))
+        self.events = continuation
+        Task { [server] in
+            for await (socket, packet) in stream {
+                guard let namespace = server.existingNamespace(socket.namespace) else { continue }
+                await socket.handle(packet, in: namespace)
+            }
+        }
     }
 
     /// Closes the session if no CONNECT succeeds within `connectTimeout`.
@@ -41,6 +58,7 @@ final class SocketIOClient: Sendable {
 
     func closed(reason: SocketIODisconnectReason) async {
         await perform(state.withLock { $0.close(reason: reason) })
+        events.finish()
     }
 
     private func perform(_ actions: [SocketIOConnection.Action]) async {
@@ -51,10 +69,12 @@ final class SocketIOClient: Sendable {
             case .authorize(let namespace, let auth):
                 await authorize(namespace: namespace, auth: auth)
             case .dispatch(let socketID, let packet):
-                guard let socket = sockets.withLock({ $0[socketID] }),
-                    let namespace = server.existingNamespace(socket.namespace)
-                else { continue }
-                await socket.handle(packet, in: namespace)
+                guard let socket = sockets.withLock({ $0[socketID] }) else { continue }
+                if packet.kind == .ack || packet.kind == .binaryAck {
+                    socket.resolveAck(packet)
+                } else if case .dropped = events.yield((socket, packet)) {
+                    engine.close(.bufferOverflow)
+                }
             case .disconnected(let socketID, let reason):
                 guard let socket = sockets.withLock({ $0.removeValue(forKey: socketID) }) else { continue }
                 server.unregister(socket)
