@@ -115,7 +115,9 @@ public struct EngineIOSession: Sendable {
         }
         if let nextPingAt, now >= nextPingAt {
             self.nextPingAt = nil
-            pongDeadline = now + .milliseconds(configuration.pingTimeout)
+            // Counted from when the ping was due, so a late timer does not stretch the
+            // heartbeat past pingInterval + pingTimeout.
+            pongDeadline = nextPingAt + .milliseconds(configuration.pingTimeout)
             actions += enqueue(.ping(""))
         }
         return actions
