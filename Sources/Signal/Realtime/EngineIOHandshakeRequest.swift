@@ -1,4 +1,4 @@
-public import HTTPTypes
+public import Hummingbird
 
 /// What the server knew about the HTTP request that opened an Engine.IO session; the
 /// Socket.IO CONNECT middleware sees it (headers for cookies or tokens, the peer address).

@@ -1,4 +1,4 @@
-public import HTTPTypes
+public import Hummingbird
 public import HummingbirdWebSocket
 public import NIOCore
 
