@@ -123,11 +123,16 @@ struct EchoDelegate: EngineIOServerDelegate {
     }
 
     @Test func aCancelledPollGivesItsTurnBack() async throws {
-        let engine = EngineIOServer(configuration: Self.configuration, delegate: EchoDelegate())
+        // A long heartbeat, so the poll below waits until it is cancelled.
+        let engine = EngineIOServer(configuration: EngineIOConfiguration(pingInterval: 60_000, pingTimeout: 60_000), delegate: EchoDelegate())
         let connection = engine.open(transport: .polling, request: EngineIOHandshakeRequest(
             headers: [:], query: [:], remoteAddress: nil, transport: .polling))
         let waiting = Task { await connection.poll() }
-        while connection.state.withLock({ $0.pollWaiter == nil }) { await Task.yield() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while connection.state.withLock({ $0.pollWaiter == nil }) {
+            try #require(ContinuousClock.now < deadline, "the poll never started waiting")
+            try await Task.sleep(for: .milliseconds(1))
+        }
         waiting.cancel()
         #expect(await waiting.value == .packets([.noop]))
         connection.send([.text("after")])
