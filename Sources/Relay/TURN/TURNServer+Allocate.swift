@@ -71,11 +71,17 @@ extension TURNServer {
                 code: 440, reason: "Dual allocation not supported")))
         }
 
+        if token == nil, configuration.relayAddress(for: family) == nil { return refuse(.addressFamilyNotSupported) }
         let user = credentials.rest.user
-        let userCount = allocations.count(forUser: user) + pending.values.filter { $0.credentials.rest.user == user }.count
-        guard userCount < configuration.maximumAllocationsPerUser else { return refuse(.allocationQuotaReached) }
-        guard allocations.count + pending.count < configuration.maximumAllocations else {
-            return refuse(.insufficientCapacity)
+        switch resources.admit(user: user) {
+        case .admitted: break
+        case .userQuotaReached: return refuse(.allocationQuotaReached)
+        case .capacityReached: return refuse(.insufficientCapacity)
+        }
+        // From here on the quota slot is held: give it back on every refusal.
+        func refuseReleasing(_ error: STUNErrorCode) -> Result<PendingAllocation, AllocateRefusal> {
+            resources.release(user: user)
+            return refuse(error)
         }
 
         let port: UInt16
@@ -83,23 +89,22 @@ extension TURNServer {
         var fromReservation = false
         if case .reservationToken(let bytes)? = token {
             var reader = ByteReader(bytes)
-            guard let value = reader.readUInt64(), let reservation = reservations.removeValue(forKey: value),
-                  reservation.expiresAt > now
-            else { return refuse(.insufficientCapacity) }
+            guard let value = reader.readUInt64(), let reservation = resources.redeem(value, now: now) else {
+                return refuseReleasing(.insufficientCapacity)
+            }
             family = reservation.family
             port = reservation.port
             fromReservation = true
         } else {
-            guard configuration.relayAddress(for: family) != nil else { return refuse(.addressFamilyNotSupported) }
             if case .evenPort(let reserve)? = evenPort { reserveNext = reserve }
-            guard let taken = pools[family]?.takeRandom(even: evenPort != nil, pair: reserveNext) else {
-                return refuse(.insufficientCapacity)
+            guard let taken = resources.takePort(family: family, even: evenPort != nil, pair: reserveNext) else {
+                return refuseReleasing(.insufficientCapacity)
             }
             port = taken
         }
         guard let relay = configuration.relayAddress(for: family) else {
-            pools[family]?.release(port)
-            return refuse(.addressFamilyNotSupported)
+            resources.releasePort(family: family, port)
+            return refuseReleasing(.addressFamilyNotSupported)
         }
         return .success(PendingAllocation(
             request: message, fiveTuple: fiveTuple, credentials: credentials, relay: relay, port: port,
@@ -130,9 +135,8 @@ extension TURNServer {
             .lifetime(UInt32(clamping: request.lifetime.components.seconds)),
         ]
         if request.reservedNextPort {
-            let token = UInt64.random(in: .min ... .max)
             let expiresAt = now.addingTimeInterval(configuration.reservationLifetime.seconds)
-            reservations[token] = Reservation(family: relayed.family, port: request.port + 1, expiresAt: expiresAt)
+            let token = resources.reserve(family: relayed.family, port: request.port + 1, until: expiresAt)
             expiries.schedule(.reservation(token), at: expiresAt)
             var bytes: [UInt8] = []
             bytes.appendUInt64(token)
@@ -149,10 +153,10 @@ extension TURNServer {
     mutating func relayBindFailed(id: UInt64, now: Date) -> [TURNAction] {
         guard var request = pending[id] else { return [] }
         let family = request.relay.bind.family
-        pools[family]?.release(request.port)
-        if request.reservedNextPort { pools[family]?.release(request.port + 1) }
+        resources.releasePort(family: family, request.port)
+        if request.reservedNextPort { resources.releasePort(family: family, request.port + 1) }
         if !request.fromReservation, request.attempts < Self.maximumBindAttempts,
-           let port = pools[family]?.takeRandom(even: request.evenPort, pair: request.reservedNextPort) {
+           let port = resources.takePort(family: family, even: request.evenPort, pair: request.reservedNextPort) {
             request.port = port
             request.attempts += 1
             pending[id] = request
@@ -160,6 +164,7 @@ extension TURNServer {
         }
         pending.removeValue(forKey: id)
         pendingByFiveTuple.removeValue(forKey: request.fiveTuple)
+        resources.release(user: request.credentials.rest.user)
         statistics.allocationsRefused[STUNErrorCode.insufficientCapacity.code, default: 0] += 1
         return [reply(to: request, errorResponse(
             to: request.request, .insufficientCapacity, credentials: request.credentials), now: now)]

@@ -9,8 +9,8 @@ import NIOPosix
 /// state needs no lock and the per-packet path no hop (STYLE.md: one shard
 /// per event loop).
 ///
-/// Quotas and port ranges are per shard: give each shard its slice of the
-/// port range and of the allocation limits.
+/// Ports, reservations and quotas are shared through `RelayResources`,
+/// touched only when allocations start and end.
 final class RelayShard: @unchecked Sendable {
     let eventLoop: any EventLoop
     let index: Int
@@ -31,11 +31,11 @@ final class RelayShard: @unchecked Sendable {
     private var peerAddresses: [TransportAddress: SocketAddress] = [:]
     private var sweep: RepeatedTask?
 
-    init(index: Int, eventLoop: any EventLoop, configuration: TURNConfiguration,
+    init(index: Int, eventLoop: any EventLoop, configuration: TURNConfiguration, resources: RelayResources,
          logger: Logger, metrics: RelayMetrics) {
         self.index = index
         self.eventLoop = eventLoop
-        self.server = TURNServer(configuration: configuration)
+        self.server = TURNServer(configuration: configuration, resources: resources)
         self.logger = logger
         self.metrics = metrics
     }
