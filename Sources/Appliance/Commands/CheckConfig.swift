@@ -1,0 +1,29 @@
+import ArgumentParser
+
+/// `notrack check-config`: validates the configuration without starting anything and
+/// prints the effective values, secrets redacted, each with where it came from.
+struct CheckConfig: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Validate the configuration and print the effective values (secrets redacted).",
+        discussion: """
+            Exits 0 when the configuration is valid, 1 with every problem listed otherwise.
+
+            Examples:
+              notrack check-config
+              notrack check-config --config /etc/notrack/notrack.yaml
+              NOTRACK_RELAY_PORT=3479 notrack check-config
+            """
+    )
+
+    @OptionGroup var options: ConfigurationOptions
+
+    func run() async throws {
+        let configuration = try options.loadOrExit()
+        print(ConfigurationReport.render(configuration.report))
+        if case .generate(let path) = configuration.secret {
+            print("# development: a secret will be generated at \(path) on first start")
+        }
+        print("# configuration OK (\(configuration.environment))")
+    }
+}

@@ -1,0 +1,37 @@
+import Logging
+import Relay
+import Signal
+
+/// The appliance's whole configuration after layering and validation: every value typed,
+/// every default decided. Built only by `ConfigurationLoader`.
+struct ApplianceConfiguration: Sendable {
+    /// Where the JWT secret (and through it the TURN secret) comes from.
+    enum SecretSource: Equatable, Sendable {
+        /// Read and checked: the secret itself and a description of where it was found.
+        case loaded(secret: String, origin: String)
+        /// Development only: no secret yet; `serve` generates one at this path (mode 0600).
+        case generate(path: String)
+    }
+
+    /// `log.format`: `auto` writes text to a terminal and JSON lines otherwise (systemd, files).
+    enum LogFormat: String, CaseIterable, Sendable {
+        case auto, json, text
+    }
+
+    var environment: DeploymentEnvironment
+    /// The YAML file that was read, `nil` when running on defaults and environment alone.
+    var configFile: String?
+    /// Absolute path of the data directory (SQLite, the development secret).
+    var dataDirectory: String
+    var httpHost: String
+    var httpPort: Int
+    var secret: SecretSource
+    var guestAccess: Bool
+    var relayEnabled: Bool
+    var relay: RelayConfiguration
+    var logLevel: Logger.Level
+    var logFormat: LogFormat
+    var metricsAllowFrom: [IPRange]
+    /// Every key's effective value (secrets redacted) and origin, for `check-config` and the start-up log.
+    var report: [ConfigurationReport.Entry]
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Logging
+import Relay
+import Signal
+
+/// Layers the sources, applies the defaults of the chosen environment and validates every
+/// key, collecting all problems instead of stopping at the first.
+struct ConfigurationLoader {
+    var sources: ConfigurationSources
+    /// Where relative paths (the development data directory) are anchored.
+    var workingDirectory: String = FileManager.default.currentDirectoryPath
+
+    func load() -> Result<ApplianceConfiguration, ConfigurationProblems> {
+        var reader = ValueReader(sources: sources)
+
+        let defaultEnvironment: DeploymentEnvironment = sources.file == nil ? .development : .production
+        let environment = reader.read(.environment, default: defaultEnvironment, Parse.environment)
+        let development = environment == .development
+
+        let dataDirectory = absolute(
+            reader.read(.dataDir, default: development ? "./.notrack-data" : "/var/lib/notrack", Parse.path))
+        let httpHost = reader.read(.httpHost, default: development ? "127.0.0.1" : "0.0.0.0", Parse.host)
+        let httpPort = reader.read(.httpPort, default: 3000, Parse.port)
+
+        let inlineSecret = reader.readOptional(.authJWTSecret, Parse.text)
+        if inlineSecret == nil { reader.record(.authJWTSecret, display: "(unset)", origin: .defaulted) }
+        let secretFile = reader.read(
+            .authJWTSecretFile,
+            default: development ? dataDirectory + "/secret" : "/etc/notrack/secret",
+            Parse.path)
+        let secret = resolveSecret(
+            inline: inlineSecret, file: secretFile, environment: environment, reader: &reader)
+
+        let guestAccess = reader.read(.authGuestAccess, default: false, Parse.bool)
+        let relayEnabled = reader.read(.relayEnabled, default: true, Parse.bool)
+        let relayPort = reader.read(.relayPort, default: 3478, Parse.port)
+        let relayAddresses = reader.readList(
+            .relayListenAddresses, default: development ? ["127.0.0.1"] : ["0.0.0.0"], Parse.ipLiteral)
+        if relayEnabled, relayPort == httpPort, relayPort != 0 {
+            reader.problem(.relayPort, "is the same TCP port as http.port (\(httpPort)); give the relay its own port (3478 is standard)")
+        }
+        let logLevel = reader.read(.logLevel, default: Logger.Level.info, Parse.logLevel)
+        let logFormat = reader.read(.logFormat, default: ApplianceConfiguration.LogFormat.auto, Parse.logFormat)
+        let allowFrom = reader.readList(.metricsAllowFrom, default: IPRange.loopbackAndPrivate, Parse.ipRange)
+
+        if !reader.problems.isEmpty { return .failure(.init(problems: reader.problems)) }
+        return .success(
+            ApplianceConfiguration(
+                environment: environment,
+                configFile: sources.file?.path,
+                dataDirectory: dataDirectory,
+                httpHost: httpHost,
+                httpPort: httpPort,
+                secret: secret,
+                guestAccess: guestAccess,
+                relayEnabled: relayEnabled,
+                relay: RelayConfiguration(listenAddresses: relayAddresses, port: relayPort),
+                logLevel: logLevel,
+                logFormat: logFormat,
+                metricsAllowFrom: allowFrom,
+                report: reader.report
+            ))
+    }
+
+    private func absolute(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: workingDirectory, isDirectory: true))
+        return url.standardizedFileURL.path
+    }
+
+    /// One secret, from exactly one place; at least 32 bytes. Development may generate it,
+    /// production never does (DESIGN.md, "Credentials").
+    private func resolveSecret(
+        inline: (value: String, origin: ConfigurationSources.Origin)?,
+        file: String,
+        environment: DeploymentEnvironment,
+        reader: inout ValueReader
+    ) -> ApplianceConfiguration.SecretSource {
+        let fileOrigin = reader.origin(of: .authJWTSecretFile)
+        if let inline {
+            if fileOrigin != .defaulted {
+                reader.problem(.authJWTSecret, "is set (\(inline.origin)) and so is auth.jwtSecretFile (\(fileOrigin)); keep only one")
+            }
+            if let message = SecretStore.weakness(of: inline.value) {
+                reader.problem(.authJWTSecret, "\(message) (from \(inline.origin))")
+            }
+            return .loaded(secret: inline.value, origin: "\(inline.origin)")
+        }
+        switch SecretStore.read(path: file) {
+        case .success(let secret):
+            if let message = SecretStore.weakness(of: secret) {
+                reader.problem(.authJWTSecretFile, "\(file): \(message)")
+            }
+            return .loaded(secret: secret, origin: "file \(file)")
+        case .failure(.missing) where environment == .development && fileOrigin == .defaulted:
+            return .generate(path: file)
+        case .failure(.missing):
+            reader.problem(
+                .authJWTSecretFile,
+                "\(file) does not exist; create it with `head -c 48 /dev/urandom | base64 > \(file)` (mode 0600 or 0640 root:notrack), or set auth.jwtSecretFile / NOTRACK_AUTH_JWT_SECRET_FILE to your secret file. Production never generates a secret."
+            )
+        case .failure(.unreadable(let reason)):
+            reader.problem(.authJWTSecretFile, "\(file) cannot be read (\(reason)); fix its permissions")
+        }
+        return .generate(path: file)
+    }
+}
+
+/// Reads typed values with their origins, recording a problem (and falling back to the
+/// default) for every value that does not parse.
+struct ValueReader {
+    let sources: ConfigurationSources
+    private(set) var problems: [ConfigurationProblem] = []
+    private(set) var report: [ConfigurationReport.Entry] = []
+    private var origins: [ConfigurationKey: ConfigurationSources.Origin] = [:]
+
+    init(sources: ConfigurationSources) {
+        self.sources = sources
+    }
+
+    mutating func problem(_ key: ConfigurationKey, _ message: String) {
+        problems.append(.init(key: key.name, message: message))
+    }
+
+    func origin(of key: ConfigurationKey) -> ConfigurationSources.Origin {
+        origins[key] ?? .defaulted
+    }
+
+    mutating func read<T>(_ key: ConfigurationKey, default fallback: T, _ parse: (String) -> Result<T, Parse.Failure>) -> T {
+        guard let found = readOptional(key, parse) else {
+            record(key, display: "\(fallback)", origin: .defaulted)
+            return fallback
+        }
+        return found.value
+    }
+
+    mutating func readOptional<T>(_ key: ConfigurationKey, _ parse: (String) -> Result<T, Parse.Failure>) -> (value: T, origin: ConfigurationSources.Origin)? {
+        guard let (raw, origin) = lookup(key), case .scalar(let text) = raw else { return nil }
+        switch parse(text.trimmingCharacters(in: .whitespaces)) {
+        case .success(let value):
+            record(key, display: key.isSecret ? "<redacted, \(text.utf8.count) bytes>" : "\(value)", origin: origin)
+            return (value, origin)
+        case .failure(let failure):
+            problem(key, "\(failure.message) (got '\(key.isSecret ? "<redacted>" : text)' from \(origin))")
+            return nil
+        }
+    }
+
+    mutating func readList<T: CustomStringConvertible>(_ key: ConfigurationKey, default fallback: [String], _ parse: (String) -> Result<T, Parse.Failure>) -> [T] {
+        let found = lookup(key)
+        let items: [String]
+        let origin: ConfigurationSources.Origin
+        if case .list(let list)? = found?.value, let from = found?.origin {
+            (items, origin) = (list, from)
+        } else {
+            (items, origin) = (fallback, .defaulted)
+        }
+        var values: [T] = []
+        for item in items {
+            switch parse(item) {
+            case .success(let value): values.append(value)
+            case .failure(let failure): problem(key, "item '\(item)': \(failure.message) (from \(origin))")
+            }
+        }
+        record(key, display: "[" + values.map(\.description).joined(separator: ", ") + "]", origin: origin)
+        return values
+    }
+
+    private mutating func lookup(_ key: ConfigurationKey) -> (value: ConfigurationFile.Value, origin: ConfigurationSources.Origin)? {
+        do {
+            guard let found = try sources.lookup(key) else { return nil }
+            origins[key] = found.origin
+            return found
+        } catch {
+            problems.append(error)
+            return nil
+        }
+    }
+
+    mutating func record(_ key: ConfigurationKey, display: String, origin: ConfigurationSources.Origin) {
+        report.append(.init(key: key.name, value: display, origin: origin))
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Logging
+import NIOCore
+import Relay
+import ServiceLifecycle
+import Signal
+
+/// Builds Signal and Relay from the configuration and runs them in one service group,
+/// which shuts them down in reverse order on SIGTERM/SIGINT.
+struct ApplianceRuntime {
+    let configuration: ApplianceConfiguration
+    let metricsExposition: @Sendable () -> String
+    let logger: Logger
+
+    func run() async throws {
+        try prepareDataDirectory()
+        // Resolved (and in development generated) before anything listens, so a bad
+        // secret stops start-up; JWT signing and the TURN secret derivation take it from here.
+        _ = try resolveSecret()
+        logChoices()
+
+        var services: [any Service] = []
+        var readinessChecks: [any ReadinessCheck] = []
+        if configuration.relayEnabled {
+            let relay = RelayServer(configuration: configuration.relay, logger: Logger(label: "notrack.relay"))
+            services.append(RelayService(relay: relay))
+            readinessChecks.append(RelayReadiness(relay: relay))
+        }
+        let allowFrom = configuration.metricsAllowFrom
+        let httpLogger = Logger(label: "notrack.http")
+        let signal = SignalServer(
+            configuration: SignalConfiguration(
+                host: configuration.httpHost,
+                port: configuration.httpPort,
+                environment: configuration.environment,
+                version: Version.string,
+                guestAccess: configuration.guestAccess
+            ),
+            hooks: .init(
+                readinessChecks: readinessChecks,
+                metricsExposition: metricsExposition,
+                isMetricsClientAllowed: { peer in
+                    guard let ip = peer?.ipAddress else { return false }
+                    return allowFrom.contains { $0.contains(address: ip) }
+                },
+                onListening: { address in
+                    httpLogger.info("http listening", metadata: ["url": "http://\(Self.urlHost(address))"])
+                }
+            ),
+            logger: httpLogger
+        )
+        services.append(HTTPService(application: signal.makeApplication(), host: configuration.httpHost, port: configuration.httpPort))
+
+        let group = ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+        logger.info("stopped")
+    }
+
+    private func prepareDataDirectory() throws {
+        do {
+            try FileManager.default.createDirectory(
+                atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw StartupFailure(description: "cannot create the data directory \(configuration.dataDirectory) (\(error.localizedDescription)); fix dataDir or its permissions")
+        }
+    }
+
+    private func resolveSecret() throws -> String {
+        switch configuration.secret {
+        case .loaded(let secret, _):
+            return secret
+        case .generate(let path):
+            do {
+                let secret = try SecretStore.generate(path: path)
+                logger.notice("generated a development secret", metadata: ["path": .string(path), "mode": "0600"])
+                return secret
+            } catch {
+                throw StartupFailure(description: "\(error)")
+            }
+        }
+    }
+
+    /// Says exactly what the appliance chose, so nobody has to guess which defaults applied.
+    private func logChoices() {
+        let secretOrigin: String
+        switch configuration.secret {
+        case .loaded(_, let origin): secretOrigin = origin
+        case .generate(let path): secretOrigin = "file \(path) (generated)"
+        }
+        logger.info(
+            "starting notrack",
+            metadata: [
+                "version": .string(Version.string),
+                "environment": .string(configuration.environment.rawValue),
+                "config": .string(configuration.configFile ?? "none (embedded defaults and environment)"),
+                "data_dir": .string(configuration.dataDirectory),
+                "secret": .string(secretOrigin),
+                "http": .string("\(configuration.httpHost):\(configuration.httpPort)"),
+                "relay": .string(
+                    configuration.relayEnabled
+                        ? configuration.relay.listenAddresses.map { "\($0):\(configuration.relay.port)" }.joined(separator: ",")
+                        : "disabled"),
+            ])
+    }
+
+    static func urlHost(_ address: SocketAddress?) -> String {
+        guard let address, let ip = address.ipAddress, let port = address.port else { return "?" }
+        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+    }
+}
+
+/// The relay in the service group, with its bind failures explained.
+struct RelayService: Service {
+    let relay: RelayServer
+
+    func run() async throws {
+        do {
+            try await relay.run()
+        } catch let error as RelayServer.BindError {
+            throw StartupFailure.listener(
+                transport: error.transport, host: error.address, port: error.port,
+                key: "relay.listenAddresses/relay.port", error: error)
+        }
+    }
+}

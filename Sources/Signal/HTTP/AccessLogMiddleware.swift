@@ -1,0 +1,30 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// One log line per request: method, route template, path, status, duration and the
+/// request id (carried by the request's logger metadata).
+struct AccessLogMiddleware: RouterMiddleware {
+    typealias Context = SignalRequestContext
+
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let elapsed = start.duration(to: .now)
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1e3
+        var metadata: Logger.Metadata = [
+            "method": .string(request.method.rawValue),
+            "route": .string(context.endpointPath ?? SignalMetrics.unmatchedRoute),
+            "path": .string(request.uri.path),
+            "status": .stringConvertible(response.status.code),
+            "duration_ms": .string(String(format: "%.3f", milliseconds)),
+        ]
+        if let peer = context.remoteAddress?.ipAddress { metadata["remote"] = .string(peer) }
+        context.logger.info("request", metadata: metadata)
+        return response
+    }
+}

@@ -1,0 +1,80 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The HTTP and realtime side of the appliance: the NoTrack REST API and (later) the
+/// Socket.IO signaling server, served by one Hummingbird application.
+///
+/// Signal knows nothing of the relay or of Prometheus: the appliance hands it what it needs
+/// as plain values and closures (`Hooks`).
+public struct SignalServer: Sendable {
+    /// What the appliance plugs into Signal.
+    public struct Hooks: Sendable {
+        /// Dependencies asked by `GET /health/ready`.
+        public var readinessChecks: [any ReadinessCheck]
+        /// The metrics text served at `GET /metrics`.
+        public var metricsExposition: @Sendable () -> String
+        /// Whether a peer may read `/metrics`.
+        public var isMetricsClientAllowed: @Sendable (SocketAddress?) -> Bool
+        /// Called once the listener is bound, with its local address (useful when port is 0).
+        public var onListening: @Sendable (SocketAddress?) async -> Void
+
+        public init(
+            readinessChecks: [any ReadinessCheck] = [],
+            metricsExposition: @escaping @Sendable () -> String = { "" },
+            isMetricsClientAllowed: @escaping @Sendable (SocketAddress?) -> Bool = { _ in false },
+            onListening: @escaping @Sendable (SocketAddress?) async -> Void = { _ in }
+        ) {
+            self.readinessChecks = readinessChecks
+            self.metricsExposition = metricsExposition
+            self.isMetricsClientAllowed = isMetricsClientAllowed
+            self.onListening = onListening
+        }
+    }
+
+    public let configuration: SignalConfiguration
+    public let hooks: Hooks
+    let logger: Logger
+    let startedAt: ContinuousClock.Instant
+
+    public init(configuration: SignalConfiguration, hooks: Hooks, logger: Logger) {
+        self.configuration = configuration
+        self.hooks = hooks
+        self.logger = logger
+        self.startedAt = .now
+    }
+
+    /// The features `GET /` advertises: only what this build really does.
+    public var features: [String] {
+        ["env-validation", "structured-logging", "prometheus-metrics", "health-checks"]
+    }
+
+    /// The router with every route and middleware, usable without a socket in tests.
+    public func makeRouter() -> Router<SignalRequestContext> {
+        let router = Router(context: SignalRequestContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: HTTPMetricsMiddleware())
+        router.add(middleware: ErrorBodyMiddleware(environment: configuration.environment))
+        HealthRoutes(
+            configuration: configuration,
+            features: features,
+            readinessChecks: hooks.readinessChecks,
+            startedAt: startedAt
+        ).register(on: router)
+        MetricsRoute(exposition: hooks.metricsExposition, isClientAllowed: hooks.isMetricsClientAllowed)
+            .register(on: router)
+        return router
+    }
+
+    /// The Hummingbird application; a `Service` for the appliance's service group.
+    public func makeApplication() -> some ApplicationProtocol {
+        let onListening = hooks.onListening
+        return Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onListening(channel.localAddress) },
+            logger: logger
+        )
+    }
+}
