@@ -91,6 +91,8 @@ public final class RelayServer: Service, Sendable {
         do {
             // No SO_REUSEADDR: on Linux it would let a second UDP socket share the port.
             return try await DatagramBootstrap(group: eventLoopGroup)
+                .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
+                .channelOption(.recvAllocator, value: RelayShard.vectorReadAllocator)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
                 }

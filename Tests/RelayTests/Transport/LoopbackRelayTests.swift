@@ -56,6 +56,8 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                     .bind(host: "127.0.0.1", port: 0).get()
             } else {
                 listener = try await DatagramBootstrap(group: group)
+                    .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
+                    .channelOption(.recvAllocator, value: RelayShard.vectorReadAllocator)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
                     }
@@ -128,6 +130,14 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         let atClient = try await inbox.next(on: client.eventLoop).get()
         #expect(try ChannelData(decoding: Array(atClient.data.readableBytesView))
             == ChannelData(channelNumber: 0x4000, payload: Array("hi client".utf8)))
+
+        // Full-size media packets survive vector reads in both directions.
+        let big = (0..<1200).map { UInt8(truncatingIfNeeded: $0) }
+        try await client.writeAndFlush(AddressedEnvelope(
+            remoteAddress: server, data: ByteBuffer(bytes: ChannelData(channelNumber: 0x4000, payload: big).encode(padded: false))))
+        #expect(Array(try await peerInbox.next(on: peer.eventLoop).get().data.readableBytesView) == big)
+        try await peer.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(relayed), data: ByteBuffer(bytes: big)))
+        #expect(try ChannelData(decoding: Array(try await inbox.next(on: client.eventLoop).get().data.readableBytesView)).payload == big)
 
         // Garbage is dropped and the server keeps answering.
         try await client.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: [0xFF, 0x00, 0x13])))
