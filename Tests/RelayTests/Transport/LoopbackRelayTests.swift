@@ -38,11 +38,14 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         let listener: any Channel
         let serverAddress: SocketAddress
 
-        init(tcp: Bool = false) async throws {
+        let host: String
+
+        init(tcp: Bool = false, host: String = "127.0.0.1") async throws {
+            self.host = host
             group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             var configuration = TURNConfiguration(
                 realm: LoopbackRelayTests.realm, secret: LoopbackRelayTests.secret,
-                relayAddresses: [RelayAddress(bind: IPAddress("127.0.0.1")!)])
+                relayAddresses: [RelayAddress(bind: IPAddress(host)!)])
             configuration.peerPolicy = PeerPolicy(allowLoopback: true)
             configuration.portRange = 42000...42999
             let shards = RelayShardGroup(configuration: configuration, eventLoopGroup: group, logger: Logger(label: "test"))
@@ -53,7 +56,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                     .childChannelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try shards.configureStreamConnection(channel) }
                     }
-                    .bind(host: "127.0.0.1", port: 0).get()
+                    .bind(host: host, port: 0).get()
             } else {
                 listener = try await DatagramBootstrap(group: group)
                     .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
@@ -61,7 +64,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
                     }
-                    .bind(host: "127.0.0.1", port: 0).get()
+                    .bind(host: host, port: 0).get()
             }
             serverAddress = try #require(listener.localAddress)
         }
@@ -72,7 +75,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
                 }
-                .bind(host: "127.0.0.1", port: 0).get()
+                .bind(host: host, port: 0).get()
             return (channel, collector)
         }
 
@@ -90,8 +93,10 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         return try STUNMessage(decoding: Array(reply.data.readableBytesView))
     }
 
-    @Test func udpAllocationRelaysChannelDataBothWays() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: ["127.0.0.1", "::1"])
+    func udpAllocationRelaysChannelDataBothWays(host: String) async throws {
+        let fixture = try await Fixture(host: host)
+        let family: [STUNAttribute] = host.contains(":") ? [.requestedAddressFamily(AddressFamily.ipv6.rawValue)] : []
         let (client, inbox) = try await fixture.udpSocket()
         let (peer, peerInbox) = try await fixture.udpSocket()
         let server = fixture.serverAddress
@@ -109,7 +114,8 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                         attributes: attributes + [.username(credential.username), .realm(Self.realm), .nonce(nonce)])
                 .encode(integrity: .sha1(key), fingerprint: true)
         }
-        let allocated = try await Self.exchange(signed(.allocate, [.requestedTransport(17)]), via: client, collector: inbox, to: server)
+        let allocated = try await Self.exchange(
+            signed(.allocate, [.requestedTransport(17)] + family), via: client, collector: inbox, to: server)
         guard case .xorRelayedAddress(let relayed)? = allocated.first(.xorRelayedAddress) else {
             Issue.record("allocate failed: \(allocated)"); return
         }
