@@ -157,6 +157,70 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         try await fixture.shutdown()
     }
 
+    /// Reads exactly `count` bytes from a TCP collector.
+    static func read(_ count: Int, from collector: Collector<ByteBuffer>, on loop: any EventLoop,
+                     buffered: inout [UInt8]) async throws -> [UInt8] {
+        while buffered.count < count {
+            buffered += Array(try await collector.next(on: loop).get().readableBytesView)
+        }
+        defer { buffered.removeFirst(count) }
+        return Array(buffered.prefix(count))
+    }
+
+    static func readSTUN(from collector: Collector<ByteBuffer>, on loop: any EventLoop,
+                         buffered: inout [UInt8]) async throws -> STUNMessage {
+        let header = try await read(20, from: collector, on: loop, buffered: &buffered)
+        let length = Int(header[2]) << 8 | Int(header[3])
+        let body = try await read(length, from: collector, on: loop, buffered: &buffered)
+        return try STUNMessage(decoding: header + body)
+    }
+
+    @Test func tcpAllocationRelaysPaddedChannelData() async throws {
+        let fixture = try await Fixture(tcp: true)
+        let (peer, peerInbox) = try await fixture.udpSocket()
+        let collector = Collector<ByteBuffer>()
+        let client = try await ClientBootstrap(group: fixture.group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(to: fixture.serverAddress).get()
+        var buffered: [UInt8] = []
+        func exchange(_ bytes: [UInt8]) async throws -> STUNMessage {
+            try await client.writeAndFlush(ByteBuffer(bytes: bytes))
+            return try await Self.readSTUN(from: collector, on: client.eventLoop, buffered: &buffered)
+        }
+        let challenge = try await exchange(TURNTestHarness.unsigned(.allocate, [.requestedTransport(17)]))
+        guard case .nonce(let nonce)? = challenge.first(.nonce) else { Issue.record("no nonce"); return }
+        let credential = TURNCredentialMinter(secret: Self.secret).mint(user: "1001", ttl: .seconds(600), now: Date())
+        let key = STUNIntegrityKey.longTerm(username: credential.username, realm: Self.realm, password: credential.credential)!
+        func signed(_ method: STUNMethod, _ attributes: [STUNAttribute]) -> [UInt8] {
+            STUNMessage(type: STUNMessageType(method: method, messageClass: .request), transactionID: .random(),
+                        attributes: attributes + [.username(credential.username), .realm(Self.realm), .nonce(nonce)])
+                .encode(integrity: .sha1(key))
+        }
+        let allocated = try await exchange(signed(.allocate, [.requestedTransport(17)]))
+        guard case .xorRelayedAddress(let relayed)? = allocated.first(.xorRelayedAddress) else {
+            Issue.record("allocate failed: \(allocated)"); return
+        }
+        let peerAddress = TransportAddress(peer.localAddress!)!
+        let bound = try await exchange(signed(.channelBind, [.channelNumber(0x5000), .xorPeerAddress(peerAddress)]))
+        #expect(bound.messageClass == .successResponse)
+
+        // Client to peer: a padded frame; the padding never reaches the peer.
+        try await client.writeAndFlush(ByteBuffer(bytes: ChannelData(channelNumber: 0x5000, payload: [1, 2, 3, 4, 5]).encode(padded: true)))
+        #expect(Array(try await peerInbox.next(on: peer.eventLoop).get().data.readableBytesView) == [1, 2, 3, 4, 5])
+        // Peer to client: framed and padded to four bytes over TCP.
+        try await peer.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(relayed), data: ByteBuffer(bytes: [9, 8, 7])))
+        let frame = try await Self.read(8, from: collector, on: client.eventLoop, buffered: &buffered)
+        #expect(frame == [0x50, 0x00, 0x00, 0x03, 9, 8, 7, 0])
+
+        // Closing the connection ends the allocation: the relayed port stops relaying.
+        try await client.close()
+        try await peer.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(relayed), data: ByteBuffer(bytes: [1])))
+        try await peer.close()
+        try await fixture.shutdown()
+    }
+
     @Test func tcpFramesSTUNAndAnswersBinding() async throws {
         let fixture = try await Fixture(tcp: true)
         let collector = Collector<ByteBuffer>()
