@@ -20,7 +20,7 @@ struct NoTrack: AsyncParsableCommand {
               notrack version
             """,
         version: Version.string,
-        subcommands: [Serve.self, CheckConfig.self, VersionCommand.self],
+        subcommands: [Serve.self, CheckConfig.self, Users.self, TURNSecretCommand.self, TURNCredentialsCommand.self, VersionCommand.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -20,6 +20,15 @@ public struct SignalConfiguration: Sendable {
     public var guestAccess: Bool
     /// Whether the listener serves TLS, reported by `GET /` as `security.https`.
     public var https: Bool
+    /// Browser origins allowed to call the API (`http.allowedOrigins`); `*` allows any.
+    /// Empty: the appliance's own origin only.
+    public var allowedOrigins: [String]
+    /// `POST /api/auth/*`: 5 per 15 minutes per client by default (API reference, "Rate Limiting").
+    public var authRateLimit: RateLimit
+    /// Every `/api/*` request: 100 per 15 minutes per client by default.
+    public var apiRateLimit: RateLimit
+    /// The largest JSON request body accepted (`http.maxBodySize`); larger ones get 413.
+    public var maxBodyBytes: Int
 
     public init(
         host: String,
@@ -27,7 +36,11 @@ public struct SignalConfiguration: Sendable {
         environment: DeploymentEnvironment,
         version: String,
         guestAccess: Bool = false,
-        https: Bool = false
+        https: Bool = false,
+        allowedOrigins: [String] = [],
+        authRateLimit: RateLimit = .init(limit: 5, window: .seconds(15 * 60)),
+        apiRateLimit: RateLimit = .init(limit: 100, window: .seconds(15 * 60)),
+        maxBodyBytes: Int = 100 * 1024
     ) {
         self.host = host
         self.port = port
@@ -35,5 +48,9 @@ public struct SignalConfiguration: Sendable {
         self.version = version
         self.guestAccess = guestAccess
         self.https = https
+        self.allowedOrigins = allowedOrigins
+        self.authRateLimit = authRateLimit
+        self.apiRateLimit = apiRateLimit
+        self.maxBodyBytes = maxBodyBytes
     }
 }

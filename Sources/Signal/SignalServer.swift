@@ -16,6 +16,8 @@ public struct SignalServer: Sendable {
         public var metricsExposition: @Sendable () -> String
         /// Whether a peer may read `/metrics`.
         public var isMetricsClientAllowed: @Sendable (SocketAddress?) -> Bool
+        /// Whether a peer address belongs to a proxy whose `X-Forwarded-For` is believed.
+        public var isTrustedProxy: @Sendable (String) -> Bool
         /// Called once the listener is bound, with its local address (useful when port is 0).
         public var onListening: @Sendable (SocketAddress?) async -> Void
 
@@ -23,22 +25,41 @@ public struct SignalServer: Sendable {
             readinessChecks: [any ReadinessCheck] = [],
             metricsExposition: @escaping @Sendable () -> String = { "" },
             isMetricsClientAllowed: @escaping @Sendable (SocketAddress?) -> Bool = { _ in false },
+            isTrustedProxy: @escaping @Sendable (String) -> Bool = { _ in false },
             onListening: @escaping @Sendable (SocketAddress?) async -> Void = { _ in }
         ) {
             self.readinessChecks = readinessChecks
             self.metricsExposition = metricsExposition
             self.isMetricsClientAllowed = isMetricsClientAllowed
+            self.isTrustedProxy = isTrustedProxy
             self.onListening = onListening
         }
     }
 
+    /// The stateful parts Signal runs on, built once by the appliance.
+    public struct Services: Sendable {
+        public var accounts: AccountStore
+        public var authenticator: JWTAuthenticator
+        public var hasher: PasswordHasher
+        public var iceServers: any ICEServerProvider
+
+        public init(accounts: AccountStore, authenticator: JWTAuthenticator, hasher: PasswordHasher, iceServers: any ICEServerProvider) {
+            self.accounts = accounts
+            self.authenticator = authenticator
+            self.hasher = hasher
+            self.iceServers = iceServers
+        }
+    }
+
     public let configuration: SignalConfiguration
+    public let services: Services
     public let hooks: Hooks
     let logger: Logger
     let startedAt: ContinuousClock.Instant
 
-    public init(configuration: SignalConfiguration, hooks: Hooks, logger: Logger) {
+    public init(configuration: SignalConfiguration, services: Services, hooks: Hooks, logger: Logger) {
         self.configuration = configuration
+        self.services = services
         self.hooks = hooks
         self.logger = logger
         self.startedAt = .now
@@ -46,24 +67,42 @@ public struct SignalServer: Sendable {
 
     /// The features `GET /` advertises: only what this build really does.
     public var features: [String] {
-        ["env-validation", "structured-logging", "prometheus-metrics", "health-checks"]
+        [
+            "authentication", "rate-limiting", "input-validation", "helmet-security-headers", "strict-cors",
+            "env-validation", "structured-logging", "prometheus-metrics", "health-checks",
+        ]
     }
 
     /// The router with every route and middleware, usable without a socket in tests.
     public func makeRouter() -> Router<SignalRequestContext> {
         let router = Router(context: SignalRequestContext.self)
+        let isTrustedProxy = hooks.isTrustedProxy
+        let clientAddress: @Sendable (Request, SignalRequestContext) -> String = { request, context in
+            ClientAddress.resolve(
+                peer: context.remoteAddress?.ipAddress, forwardedFor: request.headers[.xForwardedFor], isTrustedProxy: isTrustedProxy)
+        }
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: HTTPMetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware(https: configuration.https))
+        router.add(middleware: CORSMiddleware(allowedOrigins: configuration.allowedOrigins))
         router.add(middleware: ErrorBodyMiddleware(environment: configuration.environment))
+        router.add(middleware: RateLimitMiddleware(pathPrefix: "/api/", policy: configuration.apiRateLimit, clientAddress: clientAddress))
+        router.add(middleware: RateLimitMiddleware(pathPrefix: "/api/auth/", policy: configuration.authRateLimit, clientAddress: clientAddress))
         HealthRoutes(
             configuration: configuration,
             features: features,
             readinessChecks: hooks.readinessChecks,
+            accounts: services.accounts,
             startedAt: startedAt
         ).register(on: router)
         MetricsRoute(exposition: hooks.metricsExposition, isClientAllowed: hooks.isMetricsClientAllowed)
             .register(on: router)
+        AuthRoutes(
+            accounts: services.accounts, authenticator: services.authenticator, hasher: services.hasher,
+            guestAccess: configuration.guestAccess, maxBodyBytes: configuration.maxBodyBytes
+        ).register(on: router)
+        TURNRoutes(authenticator: services.authenticator, iceServers: services.iceServers).register(on: router)
         return router
     }
 

@@ -44,6 +44,10 @@ class Appliance:
             "PORT": str(self.http_port),
             "NOTRACK_RELAY_PORT": str(self.relay_port),
             "NOTRACK_LOG_FORMAT": "json",
+            # Generous limits so tests of other features never trip them; the rate-limit
+            # tests set their own.
+            "NOTRACK_RATE_LIMIT_AUTH_MAX": "1000",
+            "NOTRACK_RATE_LIMIT_API_MAX": "1000",
         }
         self.env.update(env or {})
         self.args = list(args)
@@ -113,7 +117,8 @@ def appliance_factory(tmp_path):
             appliance.process.wait()
 
 
-def run_notrack(args, env=None, cwd=None, timeout=30):
+def run_notrack(args, env=None, cwd=None, timeout=60, input=None):
     environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     environment.update(env or {})
-    return subprocess.run([str(BINARY), *args], env=environment, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([str(BINARY), *args], env=environment, cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, input=input if input is not None else "")

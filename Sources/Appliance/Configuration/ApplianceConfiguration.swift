@@ -25,10 +25,22 @@ struct ApplianceConfiguration: Sendable {
     var dataDirectory: String
     var httpHost: String
     var httpPort: Int
+    var allowedOrigins: [String]
+    var trustedProxies: [IPRange]
+    var maxBodyBytes: Int
     var secret: SecretSource
     var guestAccess: Bool
+    var tokenLifetime: Duration
+    var bcryptCost: Int
+    var authRateLimit: RateLimit
+    var apiRateLimit: RateLimit
     var relayEnabled: Bool
     var relay: RelayConfiguration
+    /// The relay's address as clients reach it (`relay.publicAddress`), for a box behind 1:1 NAT.
+    var relayPublicAddress: String?
+    var relayCredentialTTL: Duration
+    /// The TURN REST secret: derived from the JWT secret unless `relay.authSecret` is set.
+    var relayAuthSecret: String?
     var logLevel: Logger.Level
     var logFormat: LogFormat
     var metricsAllowFrom: [IPRange]

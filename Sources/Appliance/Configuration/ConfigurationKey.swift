@@ -25,21 +25,34 @@ extension ConfigurationKey {
     static let dataDir = Self("dataDir")
     static let httpHost = Self("http.host", alias: "HOST")
     static let httpPort = Self("http.port", alias: "PORT")
+    static let httpAllowedOrigins = Self("http.allowedOrigins", alias: "ALLOWED_ORIGINS", isList: true)
+    static let httpTrustedProxies = Self("http.trustedProxies", isList: true)
+    static let httpMaxBodySize = Self("http.maxBodySize")
     static let authJWTSecret = Self("auth.jwtSecret", alias: "JWT_SECRET", isSecret: true)
     static let authJWTSecretFile = Self("auth.jwtSecretFile")
     static let authGuestAccess = Self("auth.guestAccess", alias: "GUEST_ACCESS")
+    static let authTokenLifetime = Self("auth.tokenLifetime")
+    static let authBcryptCost = Self("auth.bcryptCost")
+    static let rateLimitAuthMax = Self("rateLimit.authMax")
+    static let rateLimitAuthWindow = Self("rateLimit.authWindow")
+    static let rateLimitAPIMax = Self("rateLimit.apiMax")
+    static let rateLimitAPIWindow = Self("rateLimit.apiWindow")
     static let relayEnabled = Self("relay.enabled")
     static let relayPort = Self("relay.port")
     static let relayListenAddresses = Self("relay.listenAddresses", isList: true)
+    static let relayPublicAddress = Self("relay.publicAddress")
+    static let relayCredentialTTL = Self("relay.credentialTTL")
+    static let relayAuthSecret = Self("relay.authSecret", isSecret: true)
     static let logLevel = Self("log.level", alias: "LOG_LEVEL")
     static let logFormat = Self("log.format")
     static let metricsAllowFrom = Self("metrics.allowFrom", isList: true)
 
     /// Every key, in the order `check-config` prints them and `etc/notrack.yaml` documents them.
     static let all: [Self] = [
-        .environment, .dataDir, .httpHost, .httpPort,
-        .authJWTSecret, .authJWTSecretFile, .authGuestAccess,
-        .relayEnabled, .relayPort, .relayListenAddresses,
+        .environment, .dataDir, .httpHost, .httpPort, .httpAllowedOrigins, .httpTrustedProxies, .httpMaxBodySize,
+        .authJWTSecret, .authJWTSecretFile, .authGuestAccess, .authTokenLifetime, .authBcryptCost,
+        .rateLimitAuthMax, .rateLimitAuthWindow, .rateLimitAPIMax, .rateLimitAPIWindow,
+        .relayEnabled, .relayPort, .relayListenAddresses, .relayPublicAddress, .relayCredentialTTL, .relayAuthSecret,
         .logLevel, .logFormat, .metricsAllowFrom,
     ]
 }

@@ -21,6 +21,9 @@ struct ConfigurationLoader {
             reader.read(.dataDir, default: development ? "./.notrack-data" : "/var/lib/notrack", Parse.path))
         let httpHost = reader.read(.httpHost, default: development ? "127.0.0.1" : "0.0.0.0", Parse.host)
         let httpPort = reader.read(.httpPort, default: 3000, Parse.port)
+        let allowedOrigins = reader.readList(.httpAllowedOrigins, default: [], Parse.origin)
+        let trustedProxies = reader.readList(.httpTrustedProxies, default: [], Parse.ipRange)
+        let maxBodyBytes = reader.read(.httpMaxBodySize, default: 100 * 1024, Parse.positiveInteger)
 
         let inlineSecret = reader.readOptional(.authJWTSecret, Parse.text)
         if inlineSecret == nil { reader.record(.authJWTSecret, display: "(unset)", origin: .defaulted) }
@@ -32,10 +35,24 @@ struct ConfigurationLoader {
             inline: inlineSecret, file: secretFile, environment: environment, reader: &reader)
 
         let guestAccess = reader.read(.authGuestAccess, default: false, Parse.bool)
+        let tokenLifetime = reader.read(.authTokenLifetime, default: Duration.seconds(86_400), Parse.duration)
+        let bcryptCost = reader.read(.authBcryptCost, default: 12, Parse.bcryptCost)
+        let authRateLimit = RateLimit(
+            limit: reader.read(.rateLimitAuthMax, default: 5, Parse.positiveInteger),
+            window: reader.read(.rateLimitAuthWindow, default: Duration.seconds(15 * 60), Parse.duration))
+        let apiRateLimit = RateLimit(
+            limit: reader.read(.rateLimitAPIMax, default: 100, Parse.positiveInteger),
+            window: reader.read(.rateLimitAPIWindow, default: Duration.seconds(15 * 60), Parse.duration))
         let relayEnabled = reader.read(.relayEnabled, default: true, Parse.bool)
         let relayPort = reader.read(.relayPort, default: 3478, Parse.port)
         let relayAddresses = reader.readList(
             .relayListenAddresses, default: development ? ["127.0.0.1"] : ["0.0.0.0"], Parse.ipLiteral)
+        let relayPublicAddress = reader.readOptional(.relayPublicAddress, Parse.ipLiteral)?.value
+        if relayPublicAddress == nil { reader.record(.relayPublicAddress, display: "(unset: the address clients use)", origin: .defaulted) }
+        let relayCredentialTTL = reader.read(.relayCredentialTTL, default: Duration.seconds(86_400), Parse.duration)
+        let relayAuthSecret = reader.readOptional(.relayAuthSecret, Parse.text)?.value
+        if relayAuthSecret == nil { reader.record(.relayAuthSecret, display: "(unset: derived from the JWT secret)", origin: .defaulted) }
+        if let relayAuthSecret, let message = SecretStore.weakness(of: relayAuthSecret) { reader.problem(.relayAuthSecret, message) }
         if relayEnabled, relayPort == httpPort, relayPort != 0 {
             reader.problem(.relayPort, "is the same TCP port as http.port (\(httpPort)); give the relay its own port (3478 is standard)")
         }
@@ -51,10 +68,20 @@ struct ConfigurationLoader {
                 dataDirectory: dataDirectory,
                 httpHost: httpHost,
                 httpPort: httpPort,
+                allowedOrigins: allowedOrigins,
+                trustedProxies: trustedProxies,
+                maxBodyBytes: maxBodyBytes,
                 secret: secret,
                 guestAccess: guestAccess,
+                tokenLifetime: tokenLifetime,
+                bcryptCost: bcryptCost,
+                authRateLimit: authRateLimit,
+                apiRateLimit: apiRateLimit,
                 relayEnabled: relayEnabled,
                 relay: RelayConfiguration(listenAddresses: relayAddresses, port: relayPort),
+                relayPublicAddress: relayPublicAddress,
+                relayCredentialTTL: relayCredentialTTL,
+                relayAuthSecret: relayAuthSecret,
                 logLevel: logLevel,
                 logFormat: logFormat,
                 metricsAllowFrom: allowFrom,

@@ -22,6 +22,39 @@ enum Parse {
         return .success(port)
     }
 
+    static func positiveInteger(_ raw: String) -> Result<Int, Failure> {
+        guard let value = Int(raw), value > 0 else { return .failure(.init(message: "must be a whole number above 0")) }
+        return .success(value)
+    }
+
+    /// bcrypt's cost: 12 (a quarter second per hash on a small box) up to 16.
+    static func bcryptCost(_ raw: String) -> Result<Int, Failure> {
+        guard let value = Int(raw), (12...16).contains(value) else {
+            return .failure(.init(message: "must be a bcrypt cost from 12 to 16 (each step doubles the time per login)"))
+        }
+        return .success(value)
+    }
+
+    /// A duration: a whole number with a unit, `90s`, `15m`, `24h` or `7d`.
+    static func duration(_ raw: String) -> Result<Duration, Failure> {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        guard let unit = raw.last, let multiplier = units[unit], let value = Int64(raw.dropLast()), value > 0,
+            value <= Int64.max / multiplier / 1000
+        else { return .failure(.init(message: "must be a duration such as 90s, 15m, 24h or 7d")) }
+        return .success(.seconds(value * multiplier))
+    }
+
+    /// A browser origin as browsers send it (`https://app.example.com`, `http://localhost:5173`),
+    /// or `*` for any origin.
+    static func origin(_ raw: String) -> Result<String, Failure> {
+        if raw == "*" { return .success(raw) }
+        let failure = Failure(message: "must be an origin such as https://app.example.com (scheme and host, no path), or *")
+        guard let schemeEnd = raw.range(of: "://") else { return .failure(failure) }
+        let scheme = raw[..<schemeEnd.lowerBound], rest = raw[schemeEnd.upperBound...]
+        guard ["http", "https"].contains(scheme), !rest.isEmpty, !rest.contains("/"), !rest.contains(" ") else { return .failure(failure) }
+        return .success(raw)
+    }
+
     static func bool(_ raw: String) -> Result<Bool, Failure> {
         switch raw.lowercased() {
         case "true", "yes", "on", "1": .success(true)

@@ -15,9 +15,10 @@ struct ApplianceRuntime {
     func run() async throws {
         try prepareDataDirectory()
         // Resolved (and in development generated) before anything listens, so a bad
-        // secret stops start-up; JWT signing and the TURN secret derivation take it from here.
-        _ = try resolveSecret()
+        // secret stops start-up.
+        let secret = try resolveSecret()
         logChoices()
+        let signalServices = try await makeSignalServices(secret: secret)
 
         var services: [any Service] = []
         var readinessChecks: [any ReadinessCheck] = []
@@ -34,14 +35,22 @@ struct ApplianceRuntime {
                 port: configuration.httpPort,
                 environment: configuration.environment,
                 version: Version.string,
-                guestAccess: configuration.guestAccess
+                guestAccess: configuration.guestAccess,
+                allowedOrigins: configuration.allowedOrigins,
+                authRateLimit: configuration.authRateLimit,
+                apiRateLimit: configuration.apiRateLimit,
+                maxBodyBytes: configuration.maxBodyBytes
             ),
+            services: signalServices,
             hooks: .init(
                 readinessChecks: readinessChecks,
                 metricsExposition: metricsExposition,
                 isMetricsClientAllowed: { peer in
                     guard let ip = peer?.ipAddress else { return false }
                     return allowFrom.contains { $0.contains(address: ip) }
+                },
+                isTrustedProxy: { [trustedProxies = configuration.trustedProxies] ip in
+                    trustedProxies.contains { $0.contains(address: ip) }
                 },
                 onListening: { address in
                     httpLogger.info("http listening", metadata: ["url": "http://\(Self.urlHost(address))"])
@@ -56,6 +65,28 @@ struct ApplianceRuntime {
         )
         try await group.run()
         logger.info("stopped")
+    }
+
+    /// The accounts database, token signing and ICE servers, all from the one secret.
+    private func makeSignalServices(secret: String) async throws -> SignalServer.Services {
+        let accounts: AccountStore
+        do {
+            accounts = try AccountStore(directory: configuration.dataDirectory)
+        } catch {
+            throw StartupFailure(description: "cannot open the accounts database in \(configuration.dataDirectory): \(error); check dataDir and its permissions")
+        }
+        let turnSecret = configuration.relayAuthSecret.map(TURNSecret.init) ?? TURNSecret.derived(fromJWTSecret: Array(secret.utf8))
+        // `TURNSecretSource` answers the same for the CLI; here the secret may have just been generated.
+        return SignalServer.Services(
+            accounts: accounts,
+            authenticator: await JWTAuthenticator(secret: secret, lifetime: configuration.tokenLifetime),
+            hasher: PasswordHasher(cost: UInt8(configuration.bcryptCost)),
+            iceServers: RelayICEServers(
+                minter: TURNCredentialMinter(secret: turnSecret),
+                publicAddress: configuration.relayPublicAddress,
+                port: configuration.relay.port,
+                ttl: configuration.relayCredentialTTL,
+                enabled: configuration.relayEnabled))
     }
 
     private func prepareDataDirectory() throws {

@@ -7,6 +7,7 @@ struct HealthRoutes {
     let configuration: SignalConfiguration
     let features: [String]
     let readinessChecks: [any ReadinessCheck]
+    let accounts: AccountStore
     let startedAt: ContinuousClock.Instant
 
     func register(on router: Router<SignalRequestContext>) {
@@ -37,7 +38,10 @@ struct HealthRoutes {
     }
 
     func readiness(now: Date) async -> HealthReport.Readiness {
-        var checks: [String: DependencyStatus] = ["redis": .disabled]
+        var checks: [String: DependencyStatus] = [
+            "redis": .disabled,
+            "database": await accounts.isHealthy() ? .healthy : .unhealthy,
+        ]
         for check in readinessChecks {
             checks[check.name] = await check.status()
         }

@@ -36,7 +36,3 @@ struct RequestIDMiddleware: RouterMiddleware {
         UUID().uuidString.lowercased()
     }
 }
-
-extension HTTPField.Name {
-    static let xRequestID = Self("X-Request-Id")!
-}

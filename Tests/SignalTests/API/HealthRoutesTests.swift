@@ -8,7 +8,7 @@ import Testing
 /// The health endpoints answer with the shapes of the API reference.
 @Suite struct HealthRoutesTests {
     @Test func rootDescribesTheService() async throws {
-        try await testRouter(makeSignal()) { client in
+        try await testRouter(try await makeSignal()) { client in
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
@@ -18,7 +18,7 @@ import Testing
                 #expect(isISO8601WithMilliseconds(body["timestamp"]))
                 #expect(body["version"] as? String == "9.9.9")
                 #expect(body["environment"] as? String == "production")
-                #expect((body["features"] as? [String])?.contains("env-validation") == true)
+                #expect((body["features"] as? [String])?.contains("authentication") == true)
                 let security = try #require(body["security"] as? [String: Any])
                 #expect(security["https"] as? Bool == false)
                 #expect(security["guestAccess"] as? Bool == true)
@@ -31,7 +31,7 @@ import Testing
     }
 
     @Test func liveReportsUptimeInSeconds() async throws {
-        try await testRouter(makeSignal()) { client in
+        try await testRouter(try await makeSignal()) { client in
             try await client.execute(uri: "/health/live", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
@@ -44,20 +44,20 @@ import Testing
     }
 
     @Test func readyWhenEveryCheckIsHealthyOrDisabled() async throws {
-        try await testRouter(makeSignal(checks: [FixedCheck(name: "relay", answer: .healthy)])) { client in
+        try await testRouter(try await makeSignal(checks: [FixedCheck(name: "relay", answer: .healthy)])) { client in
             try await client.execute(uri: "/health/ready", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
                 #expect(body["status"] as? String == "ready")
                 #expect(isISO8601WithMilliseconds(body["timestamp"]))
-                #expect(body["checks"] as? [String: String] == ["redis": "disabled", "relay": "healthy"])
+                #expect(body["checks"] as? [String: String] == ["redis": "disabled", "relay": "healthy", "database": "healthy"])
             }
         }
     }
 
     @Test func notReadyNamesTheFailingCheckWith503() async throws {
         let checks: [any ReadinessCheck] = [FixedCheck(name: "relay", answer: .unhealthy), FixedCheck(name: "db", answer: .healthy)]
-        try await testRouter(makeSignal(checks: checks)) { client in
+        try await testRouter(try await makeSignal(checks: checks)) { client in
             try await client.execute(uri: "/health/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 let body = try json(response.body)
@@ -69,7 +69,7 @@ import Testing
     }
 
     @Test func redisHealthSaysDisabled() async throws {
-        try await testRouter(makeSignal()) { client in
+        try await testRouter(try await makeSignal()) { client in
             try await client.execute(uri: "/api/health/redis", method: .get) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)

@@ -12,13 +12,49 @@ struct FixedCheck: ReadinessCheck {
     func status() async -> DependencyStatus { answer }
 }
 
+/// ICE servers with a recognisable shape, standing in for the appliance's relay wiring.
+struct StaticICEServers: ICEServerProvider {
+    func iceServers(for user: ExtensionNumber, host: String?, now: Date) -> ICEConfiguration {
+        ICEConfiguration(iceServers: [ICEServer(urls: ["turn:\(host ?? "?"):3478"], username: "1:\(user)", credential: "c")], ttl: 60)
+    }
+}
+
+func temporaryDirectory() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("notrack-tests-\(UUID().uuidString)").path
+}
+
+let testSecret = String(repeating: "t", count: 40)
+
+/// Real services on a fresh SQLite file; bcrypt at its minimum cost to keep tests quick.
+func makeServices(directory: String = temporaryDirectory(), lifetime: Duration = .seconds(86_400)) async throws -> SignalServer.Services {
+    SignalServer.Services(
+        accounts: try AccountStore(directory: directory),
+        authenticator: await JWTAuthenticator(secret: testSecret, lifetime: lifetime),
+        hasher: PasswordHasher(cost: 4),
+        iceServers: StaticICEServers())
+}
+
 func makeSignal(
     environment: DeploymentEnvironment = .production,
     checks: [any ReadinessCheck] = [],
-    metricsAllowed: Bool = true
-) -> SignalServer {
-    SignalServer(
-        configuration: .init(host: "127.0.0.1", port: 0, environment: environment, version: "9.9.9", guestAccess: true),
+    metricsAllowed: Bool = true,
+    guestAccess: Bool = true,
+    allowedOrigins: [String] = [],
+    authLimit: Int = 1000,
+    apiLimit: Int = 1000,
+    maxBodyBytes: Int = 1024,
+    services: SignalServer.Services? = nil
+) async throws -> SignalServer {
+    let resolvedServices: SignalServer.Services
+    if let services { resolvedServices = services } else { resolvedServices = try await makeServices() }
+    return SignalServer(
+        configuration: .init(
+            host: "127.0.0.1", port: 0, environment: environment, version: "9.9.9", guestAccess: guestAccess,
+            allowedOrigins: allowedOrigins,
+            authRateLimit: .init(limit: authLimit, window: .seconds(900)),
+            apiRateLimit: .init(limit: apiLimit, window: .seconds(900)),
+            maxBodyBytes: maxBodyBytes),
+        services: resolvedServices,
         hooks: .init(
             readinessChecks: checks,
             metricsExposition: { "# TYPE up gauge\nup 1\n" },

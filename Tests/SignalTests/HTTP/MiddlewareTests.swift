@@ -7,7 +7,7 @@ import Testing
 
 @Suite struct MiddlewareTests {
     @Test func unknownRouteGetsTheReferenceErrorBody() async throws {
-        try await testRouter(makeSignal()) { client in
+        try await testRouter(try await makeSignal()) { client in
             try await client.execute(uri: "/nope", method: .get) { response in
                 #expect(response.status == .notFound)
                 let error = try #require(try json(response.body)["error"] as? [String: Any])
@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func requestIDIsEchoedWhenSane() async throws {
-        try await testRouter(makeSignal()) { client in
+        try await testRouter(try await makeSignal()) { client in
             try await client.execute(uri: "/health/live", method: .get, headers: [.xRequestID: "abc-123"]) { response in
                 #expect(response.headers[.xRequestID] == "abc-123")
             }
@@ -27,7 +27,7 @@ import Testing
     }
 
     @Test func requestIDIsGeneratedWhenMissingOrUnsafe() async throws {
-        try await testRouter(makeSignal()) { client in
+        try await testRouter(try await makeSignal()) { client in
             try await client.execute(uri: "/health/live", method: .get, headers: [.xRequestID: "bad id with spaces"]) { response in
                 let id = try #require(response.headers[.xRequestID])
                 #expect(id != "bad id with spaces")
@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func metricsAreServedAsPrometheusText() async throws {
-        try await testRouter(makeSignal()) { client in
+        try await testRouter(try await makeSignal()) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func metricsAreRefusedToDisallowedClients() async throws {
-        try await testRouter(makeSignal(metricsAllowed: false)) { client in
+        try await testRouter(try await makeSignal(metricsAllowed: false)) { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .forbidden)
                 let error = try #require(try json(response.body)["error"] as? [String: Any])

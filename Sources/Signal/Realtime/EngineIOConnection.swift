@@ -1,0 +1,226 @@
+import Synchronization
+
+/// One live Engine.IO session: its `EngineIOSession` state machine behind a lock, and the
+/// I/O it drives — the waiting long-poll, the WebSocket writers, and one timer.
+///
+/// Every event takes the lock once, feeds the state machine, and carries out the actions
+/// that only touch this object (resuming the poll, waking a writer) before unlocking;
+/// calls into the delegate happen after unlocking.
+public final class EngineIOConnection: Sendable {
+    /// How a waiting long-poll ends.
+    enum PollResult: Sendable, Equatable {
+        case packets([EngineIOPacket])
+        case error(EngineIOError)
+    }
+
+    /// What a WebSocket writer task does next.
+    enum WebSocketCommand: Sendable, Equatable {
+        /// Write this packet now (the upgrade probe's `3probe`, the handshake).
+        case write(EngineIOPacket)
+        /// Write whatever the session has buffered.
+        case drain
+        /// Close the WebSocket.
+        case close
+    }
+
+    struct WebSocketPipe: Sendable {
+        let id: Int
+        let commands: AsyncStream<WebSocketCommand>.Continuation
+    }
+
+    struct State: Sendable {
+        var session: EngineIOSession
+        var pollWaiter: CheckedContinuation<PollResult, Never>?
+        var active: WebSocketPipe?
+        var probe: WebSocketPipe?
+        var timer: (id: Int, deadline: ContinuousClock.Instant, task: Task<Void, Never>)?
+        var nextTimerID = 0
+        /// The WebSocket writer holds packets it took but has not written yet.
+        var writing = false
+        /// Tasks waiting for the WebSocket writer to have written everything.
+        var flushWaiters: [CheckedContinuation<Void, Never>] = []
+
+        mutating func resumeFlushWaiters() {
+            for waiter in flushWaiters { waiter.resume() }
+            flushWaiters.removeAll()
+        }
+    }
+
+    enum Deferred: Sendable {
+        case deliver(EngineIOData)
+        case closed(EngineIOCloseReason)
+    }
+
+    /// The session id (`sid`).
+    public let id: String
+    /// The request that opened the session.
+    public let request: EngineIOHandshakeRequest
+    let server: EngineIOServer
+    let state: Mutex<State>
+
+    init(session: EngineIOSession, request: EngineIOHandshakeRequest, server: EngineIOServer) {
+        self.id = session.id
+        self.request = request
+        self.server = server
+        self.state = Mutex(State(session: session))
+    }
+
+    /// The session's transport now.
+    public var transport: EngineIOTransport { state.withLock { $0.session.transport } }
+
+    public var isClosed: Bool { state.withLock { $0.session.isClosed } }
+
+    // MARK: - Public API
+
+    /// Queues messages for the client, in order and without interleaving (a Socket.IO
+    /// packet and its attachments). A client that does not read closes when its buffer is full.
+    public func send(_ messages: [EngineIOData]) {
+        event { state in
+            var actions: [EngineIOSession.Action] = []
+            for message in messages {
+                actions += state.session.send(.message(message))
+            }
+            return actions
+        }
+    }
+
+    /// Returns once the WebSocket writer has written every packet queued so far (at once on
+    /// long-polling). The reference server writes one batch at a time, so what is sent after
+    /// this reaches the client in a later read; Socket.IO uses it between a CONNECT reply
+    /// and the connection handlers, which clients may only start listening for in between.
+    public func flushed() async {
+        await withCheckedContinuation { continuation in
+            state.withLock { state in
+                let pending = state.session.outgoingBytes > 0 || state.writing
+                if state.session.transport == .websocket, state.active != nil, pending {
+                    state.flushWaiters.append(continuation)
+                } else {
+                    continuation.resume()
+                }
+            }
+        }
+    }
+
+    /// Closes the session. `.serverClosed` first lets the client read what is buffered.
+    public func close(_ reason: EngineIOCloseReason = .serverClosed) {
+        event { state in state.session.close(reason, now: .now) }
+    }
+
+    // MARK: - Events from the transports
+
+    /// Runs one event under the lock, performs the local actions, then the deferred ones.
+    @discardableResult
+    func event(_ body: (inout State) -> [EngineIOSession.Action]) -> [Deferred] {
+        let deferred = state.withLock { state in
+            let actions = body(&state)
+            let deferred = perform(actions, in: &state)
+            reschedule(&state)
+            return deferred
+        }
+        if !deferred.isEmpty {
+            Task { await self.run(deferred) }
+        }
+        return deferred
+    }
+
+    /// Like `event`, but awaits the delegate (used by the transports' read loops, so that
+    /// messages are handled in order and a slow handler slows the reader down).
+    func receive(_ body: (inout State) -> [EngineIOSession.Action]) async {
+        let deferred = state.withLock { state in
+            let actions = body(&state)
+            let deferred = perform(actions, in: &state)
+            reschedule(&state)
+            return deferred
+        }
+        await run(deferred)
+    }
+
+    func run(_ deferred: [Deferred]) async {
+        for item in deferred {
+            switch item {
+            case .deliver(let message):
+                await server.delegate.engineIOConnection(self, received: message)
+            case .closed(let reason):
+                server.remove(self)
+                await server.delegate.engineIOConnectionClosed(self, reason: reason)
+            }
+        }
+    }
+
+    func perform(_ actions: [EngineIOSession.Action], in state: inout State) -> [Deferred] {
+        var deferred: [Deferred] = []
+        for action in actions {
+            switch action {
+            case .deliver(let message):
+                deferred.append(.deliver(message))
+            case .completePoll(let packets):
+                state.pollWaiter?.resume(returning: .packets(packets))
+                state.pollWaiter = nil
+            case .flushWebSocket:
+                state.active?.commands.yield(.drain)
+            case .sendOnProbe(let packet):
+                state.probe?.commands.yield(.write(packet))
+            case .closeProbe:
+                state.probe?.commands.yield(.close)
+                state.probe?.commands.finish()
+                state.probe = nil
+            case .upgraded:
+                state.active = state.probe
+                state.probe = nil
+            case .closed(let reason):
+                state.active?.commands.yield(.drain)
+                state.active?.commands.yield(.close)
+                state.active?.commands.finish()
+                state.probe?.commands.yield(.close)
+                state.probe?.commands.finish()
+                // The state machine answers a pending poll itself; never leave one hanging.
+                state.pollWaiter?.resume(returning: .packets([.close]))
+                state.pollWaiter = nil
+                state.resumeFlushWaiters()
+                deferred.append(.closed(reason))
+            }
+        }
+        return deferred
+    }
+
+    // MARK: - Timer
+
+    /// Arms the heartbeat when the session opens.
+    func startTimer() {
+        state.withLock { reschedule(&$0) }
+    }
+
+    /// Runs what is due before handling a request, so a client never sees a session
+    /// that should already have timed out (the timer task may fire a little late).
+    func catchUp(_ state: inout State) -> [EngineIOSession.Action] {
+        guard let deadline = state.session.nextDeadline else { return [] }
+        let now = ContinuousClock.now
+        return now >= deadline ? state.session.tick(now: now) : []
+    }
+
+    /// Keeps one timer task per session, armed for the state machine's next deadline.
+    func reschedule(_ state: inout State) {
+        guard let deadline = state.session.nextDeadline else {
+            state.timer?.task.cancel()
+            state.timer = nil
+            return
+        }
+        if let timer = state.timer, timer.deadline <= deadline { return }
+        state.timer?.task.cancel()
+        state.nextTimerID += 1
+        let id = state.nextTimerID
+        let task = Task { [weak self] in
+            try? await Task.sleep(until: deadline, clock: .continuous)
+            guard !Task.isCancelled else { return }
+            self?.timerFired(id: id)
+        }
+        state.timer = (id, deadline, task)
+    }
+
+    private func timerFired(id: Int) {
+        event { state in
+            if state.timer?.id == id { state.timer = nil }
+            return state.session.tick(now: .now)
+        }
+    }
+}
