@@ -60,13 +60,14 @@ final class RelayShard: @unchecked Sendable {
         }
     }
 
-    /// Stops the sweep and closes every relay socket.
+    /// Stops the sweep and closes every relay socket and client connection.
     func stop() -> EventLoopFuture<Void> {
         eventLoop.submit {
             self.sweep?.cancel()
             self.sweep = nil
             for channel in self.relaySockets.values { channel.close(promise: nil) }
             self.relaySockets.removeAll()
+            for channel in self.streams.values { channel.close(promise: nil) }
         }
     }
 
