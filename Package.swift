@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/vapor/jwt-kit", from: "5.7.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
@@ -40,6 +41,7 @@ let package = Package(
             name: "Signal",
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -68,7 +70,17 @@ let package = Package(
         .testTarget(name: "RelayTests", dependencies: ["Relay"]),
         .testTarget(
             name: "SignalTests",
-            dependencies: ["Signal", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "Signal",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ]
+        ),
+        // The server the official Engine.IO / Socket.IO test suites run against (docs/conformance.md).
+        .executableTarget(
+            name: "sio-conformance-server",
+            dependencies: ["Signal", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Tests/SIOConformanceServer"
         ),
         .testTarget(
             name: "ApplianceTests",

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Runs every NoTrack test: the Swift unit tests, then the end-to-end tests that drive the
-# real `notrack` binary. Installs what it needs from Debian first (needs root or sudo).
+# real `notrack` binary. Installs what it needs first (Debian packages need root or sudo;
+# Python packages go into .venv-test; Swagger UI's files into .notrack-assets).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-test-deps.sh
+PYTHON=.venv-test/bin/python scripts/fetch-swagger-ui.sh
 scripts/check-layering.sh
 
 swift build
 swift test
-/usr/bin/python3 -m pytest -q Tests/interop
+.venv-test/bin/python -m pytest -q Tests/interop

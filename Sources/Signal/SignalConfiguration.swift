@@ -29,6 +29,13 @@ public struct SignalConfiguration: Sendable {
     public var apiRateLimit: RateLimit
     /// The largest JSON request body accepted (`http.maxBodySize`); larger ones get 413.
     public var maxBodyBytes: Int
+    /// Engine.IO heartbeat and size limits (`realtime.*`); its allowed origins follow `allowedOrigins`.
+    public var engineIO: EngineIOConfiguration
+    /// Ring timeout and the call protocol's rate limits.
+    public var calls: CallSignaling.Configuration
+    /// Directory of the static files the appliance serves (`http.assetsDir`); Swagger UI
+    /// is expected in its `swagger-ui` folder.
+    public var assetsDirectory: String
 
     public init(
         host: String,
@@ -40,7 +47,10 @@ public struct SignalConfiguration: Sendable {
         allowedOrigins: [String] = [],
         authRateLimit: RateLimit = .init(limit: 5, window: .seconds(15 * 60)),
         apiRateLimit: RateLimit = .init(limit: 100, window: .seconds(15 * 60)),
-        maxBodyBytes: Int = 100 * 1024
+        maxBodyBytes: Int = 100 * 1024,
+        engineIO: EngineIOConfiguration = .init(),
+        calls: CallSignaling.Configuration = .init(),
+        assetsDirectory: String = "/usr/share/notrack"
     ) {
         self.host = host
         self.port = port
@@ -52,5 +62,9 @@ public struct SignalConfiguration: Sendable {
         self.authRateLimit = authRateLimit
         self.apiRateLimit = apiRateLimit
         self.maxBodyBytes = maxBodyBytes
+        self.engineIO = engineIO
+        self.engineIO.allowedOrigins = .init(configured: allowedOrigins)
+        self.calls = calls
+        self.assetsDirectory = assetsDirectory
     }
 }

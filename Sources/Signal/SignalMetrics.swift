@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 
 /// Every metric name and label the Signal library records, in one place so dashboards
@@ -5,6 +6,35 @@ import Metrics
 enum SignalMetrics {
     static let httpRequestsTotal = "http_requests_total"
     static let httpRequestDuration = "http_request_duration_seconds"
+
+    static let websocketConnectionsActive = "websocket_connections_active"
+    static let socketIOEventsTotal = "socketio_events_total"
+    static let callsTotal = "calls_total"
+    static let callSetupDuration = "call_setup_seconds"
+    static let callDuration = "call_duration_seconds"
+
+    enum Direction: String { case received, sent }
+
+    /// Connected Socket.IO sockets (all transports; the reference's name).
+    static let connectionsActive = Gauge(label: websocketConnectionsActive)
+
+    /// Counts a signaling event by name and direction; names are the protocol's own, so
+    /// the label stays bounded.
+    static func event(_ name: String, direction: Direction) {
+        Counter(label: socketIOEventsTotal, dimensions: [("event", name), ("direction", direction.rawValue)]).increment()
+    }
+
+    /// `calls_total{outcome}` plus set-up time (ringing to answered) and duration (answered to end).
+    static func callEnded<Payload>(_ ended: CallStateMachine<Payload>.Ended) {
+        let outcome = ended.call.answeredAt == nil ? ended.reason.rawValue : "answered"
+        Counter(label: callsTotal, dimensions: [("outcome", outcome)]).increment()
+        if let answeredAt = ended.call.answeredAt {
+            Metrics.Timer(label: callSetupDuration, preferredDisplayUnit: .seconds)
+                .recordSeconds(answeredAt.timeIntervalSince(ended.call.startedAt))
+            Metrics.Timer(label: callDuration, preferredDisplayUnit: .seconds)
+                .recordSeconds(ended.endedAt.timeIntervalSince(answeredAt))
+        }
+    }
 
     enum Label {
         static let method = "method"

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -54,6 +55,10 @@ public struct SignalServer: Sendable {
     public let configuration: SignalConfiguration
     public let services: Services
     public let hooks: Hooks
+    /// The Socket.IO server at `/socket.io/` (long-polling and WebSocket).
+    public let io: SocketIOServer
+    /// The call protocol on `io`, and the service that runs its timer.
+    public let calls: CallSignaling
     let logger: Logger
     let startedAt: ContinuousClock.Instant
 
@@ -63,12 +68,19 @@ public struct SignalServer: Sendable {
         self.hooks = hooks
         self.logger = logger
         self.startedAt = .now
+        self.io = SocketIOServer(path: Self.socketIOPath, configuration: configuration.engineIO, logger: logger)
+        self.calls = CallSignaling(
+            io: io, authenticator: services.authenticator, iceServers: services.iceServers,
+            configuration: configuration.calls, isTrustedProxy: hooks.isTrustedProxy, logger: logger)
     }
+
+    static let socketIOPath = "/socket.io/"
 
     /// The features `GET /` advertises: only what this build really does.
     public var features: [String] {
         [
-            "authentication", "rate-limiting", "input-validation", "helmet-security-headers", "strict-cors",
+            "authentication", "rate-limiting", "input-validation", "connection-cleanup", "helmet-security-headers", "strict-cors",
+            "socket.io-signaling",
             "env-validation", "structured-logging", "prometheus-metrics", "health-checks",
         ]
     }
@@ -85,7 +97,7 @@ public struct SignalServer: Sendable {
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: HTTPMetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware(https: configuration.https))
-        router.add(middleware: CORSMiddleware(allowedOrigins: configuration.allowedOrigins))
+        router.add(middleware: CORSMiddleware(allowedOrigins: configuration.engineIO.allowedOrigins, engineIOPath: Self.socketIOPath))
         router.add(middleware: ErrorBodyMiddleware(environment: configuration.environment))
         router.add(middleware: RateLimitMiddleware(pathPrefix: "/api/", policy: configuration.apiRateLimit, clientAddress: clientAddress))
         router.add(middleware: RateLimitMiddleware(pathPrefix: "/api/auth/", policy: configuration.authRateLimit, clientAddress: clientAddress))
@@ -103,15 +115,23 @@ public struct SignalServer: Sendable {
             guestAccess: configuration.guestAccess, maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
         TURNRoutes(authenticator: services.authenticator, iceServers: services.iceServers).register(on: router)
+        io.addRoutes(to: router)
+        APIDocumentationRoutes(configuration: configuration).register(on: router)
         return router
     }
 
-    /// The Hummingbird application; a `Service` for the appliance's service group.
+    /// The Hummingbird application, serving HTTP and upgrading `/socket.io/` to WebSocket;
+    /// a `Service` for the appliance's service group that also runs the call timer.
     public func makeApplication() -> some ApplicationProtocol {
         let onListening = hooks.onListening
+        let io = self.io
         return Application(
             router: makeRouter(),
+            server: .http1WebSocketUpgrade(configuration: .init(ws: io.webSocketConfiguration)) { request, channel, _ in
+                io.shouldUpgrade(request, channel: channel) ?? .dontUpgrade
+            },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: [calls],
             onServerRunning: { channel in await onListening(channel.localAddress) },
             logger: logger
         )

@@ -49,6 +49,11 @@ for namespace in [io.of("/"), io.of("/custom")] {
     namespace.on("message-with-ack") { _, arguments, ack in
         ack?(arguments)
     }
+    // Not used by the suites: lets interop clients test server-to-client acks.
+    namespace.on("request-ack") { socket, arguments, _ in
+        let reply = (try? await socket.emitWithAck("ask", arguments, timeout: .seconds(5))) ?? []
+        socket.emit("acked", reply)
+    }
 }
 
 let router = Router()

@@ -28,12 +28,16 @@ struct ApplianceConfiguration: Sendable {
     var allowedOrigins: [String]
     var trustedProxies: [IPRange]
     var maxBodyBytes: Int
+    /// Absolute path of the static files served over HTTP (Swagger UI in its `swagger-ui` folder).
+    var assetsDirectory: String
     var secret: SecretSource
     var guestAccess: Bool
     var tokenLifetime: Duration
     var bcryptCost: Int
     var authRateLimit: RateLimit
     var apiRateLimit: RateLimit
+    var engineIO: EngineIOConfiguration
+    var calls: CallSignaling.Configuration
     var relayEnabled: Bool
     var relay: RelayConfiguration
     /// The relay's address as clients reach it (`relay.publicAddress`), for a box behind 1:1 NAT.

@@ -28,6 +28,7 @@ extension ConfigurationKey {
     static let httpAllowedOrigins = Self("http.allowedOrigins", alias: "ALLOWED_ORIGINS", isList: true)
     static let httpTrustedProxies = Self("http.trustedProxies", isList: true)
     static let httpMaxBodySize = Self("http.maxBodySize")
+    static let httpAssetsDir = Self("http.assetsDir")
     static let authJWTSecret = Self("auth.jwtSecret", alias: "JWT_SECRET", isSecret: true)
     static let authJWTSecretFile = Self("auth.jwtSecretFile")
     static let authGuestAccess = Self("auth.guestAccess", alias: "GUEST_ACCESS")
@@ -37,6 +38,15 @@ extension ConfigurationKey {
     static let rateLimitAuthWindow = Self("rateLimit.authWindow")
     static let rateLimitAPIMax = Self("rateLimit.apiMax")
     static let rateLimitAPIWindow = Self("rateLimit.apiWindow")
+    static let rateLimitSocketEventsMax = Self("rateLimit.socketEventsMax")
+    static let rateLimitSocketEventsWindow = Self("rateLimit.socketEventsWindow")
+    static let rateLimitSocketConnectsMax = Self("rateLimit.socketConnectsMax")
+    static let rateLimitSocketConnectsWindow = Self("rateLimit.socketConnectsWindow")
+    static let realtimePingInterval = Self("realtime.pingInterval")
+    static let realtimePingTimeout = Self("realtime.pingTimeout")
+    static let realtimeMaxPayload = Self("realtime.maxPayload")
+    static let realtimeConnectTimeout = Self("realtime.connectTimeout")
+    static let callsRingTimeout = Self("calls.ringTimeout")
     static let relayEnabled = Self("relay.enabled")
     static let relayPort = Self("relay.port")
     static let relayListenAddresses = Self("relay.listenAddresses", isList: true)
@@ -49,9 +59,11 @@ extension ConfigurationKey {
 
     /// Every key, in the order `check-config` prints them and `etc/notrack.yaml` documents them.
     static let all: [Self] = [
-        .environment, .dataDir, .httpHost, .httpPort, .httpAllowedOrigins, .httpTrustedProxies, .httpMaxBodySize,
+        .environment, .dataDir, .httpHost, .httpPort, .httpAssetsDir, .httpAllowedOrigins, .httpTrustedProxies, .httpMaxBodySize,
         .authJWTSecret, .authJWTSecretFile, .authGuestAccess, .authTokenLifetime, .authBcryptCost,
         .rateLimitAuthMax, .rateLimitAuthWindow, .rateLimitAPIMax, .rateLimitAPIWindow,
+        .rateLimitSocketEventsMax, .rateLimitSocketEventsWindow, .rateLimitSocketConnectsMax, .rateLimitSocketConnectsWindow,
+        .realtimePingInterval, .realtimePingTimeout, .realtimeMaxPayload, .realtimeConnectTimeout, .callsRingTimeout,
         .relayEnabled, .relayPort, .relayListenAddresses, .relayPublicAddress, .relayCredentialTTL, .relayAuthSecret,
         .logLevel, .logFormat, .metricsAllowFrom,
     ]

@@ -24,6 +24,8 @@ struct ConfigurationLoader {
         let allowedOrigins = reader.readList(.httpAllowedOrigins, default: [], Parse.origin)
         let trustedProxies = reader.readList(.httpTrustedProxies, default: [], Parse.ipRange)
         let maxBodyBytes = reader.read(.httpMaxBodySize, default: 100 * 1024, Parse.positiveInteger)
+        let assetsDirectory = absolute(
+            reader.read(.httpAssetsDir, default: development ? "./.notrack-assets" : "/usr/share/notrack", Parse.path))
 
         let inlineSecret = reader.readOptional(.authJWTSecret, Parse.text)
         if inlineSecret == nil { reader.record(.authJWTSecret, display: "(unset)", origin: .defaulted) }
@@ -43,6 +45,19 @@ struct ConfigurationLoader {
         let apiRateLimit = RateLimit(
             limit: reader.read(.rateLimitAPIMax, default: 100, Parse.positiveInteger),
             window: reader.read(.rateLimitAPIWindow, default: Duration.seconds(15 * 60), Parse.duration))
+        let calls = CallSignaling.Configuration(
+            ringTimeout: reader.read(.callsRingTimeout, default: Duration.seconds(45), Parse.duration),
+            eventLimit: RateLimit(
+                limit: reader.read(.rateLimitSocketEventsMax, default: 50, Parse.positiveInteger),
+                window: reader.read(.rateLimitSocketEventsWindow, default: Duration.seconds(60), Parse.duration)),
+            connectLimit: RateLimit(
+                limit: reader.read(.rateLimitSocketConnectsMax, default: 3, Parse.positiveInteger),
+                window: reader.read(.rateLimitSocketConnectsWindow, default: Duration.seconds(300), Parse.duration)))
+        let engineIO = EngineIOConfiguration(
+            pingInterval: Parse.milliseconds(reader.read(.realtimePingInterval, default: Duration.seconds(25), Parse.duration)),
+            pingTimeout: Parse.milliseconds(reader.read(.realtimePingTimeout, default: Duration.seconds(20), Parse.duration)),
+            maxPayload: reader.read(.realtimeMaxPayload, default: 1_000_000, Parse.positiveInteger),
+            connectTimeout: Parse.milliseconds(reader.read(.realtimeConnectTimeout, default: Duration.seconds(45), Parse.duration)))
         let relayEnabled = reader.read(.relayEnabled, default: true, Parse.bool)
         let relayPort = reader.read(.relayPort, default: 3478, Parse.port)
         let relayAddresses = reader.readList(
@@ -71,12 +86,15 @@ struct ConfigurationLoader {
                 allowedOrigins: allowedOrigins,
                 trustedProxies: trustedProxies,
                 maxBodyBytes: maxBodyBytes,
+                assetsDirectory: assetsDirectory,
                 secret: secret,
                 guestAccess: guestAccess,
                 tokenLifetime: tokenLifetime,
                 bcryptCost: bcryptCost,
                 authRateLimit: authRateLimit,
                 apiRateLimit: apiRateLimit,
+                engineIO: engineIO,
+                calls: calls,
                 relayEnabled: relayEnabled,
                 relay: RelayConfiguration(listenAddresses: relayAddresses, port: relayPort),
                 relayPublicAddress: relayPublicAddress,

@@ -35,13 +35,19 @@ enum Parse {
         return .success(value)
     }
 
-    /// A duration: a whole number with a unit, `90s`, `15m`, `24h` or `7d`.
+    /// A duration: a whole number with a unit, `300ms`, `90s`, `15m`, `24h` or `7d`.
     static func duration(_ raw: String) -> Result<Duration, Failure> {
-        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
-        guard let unit = raw.last, let multiplier = units[unit], let value = Int64(raw.dropLast()), value > 0,
-            value <= Int64.max / multiplier / 1000
-        else { return .failure(.init(message: "must be a duration such as 90s, 15m, 24h or 7d")) }
-        return .success(.seconds(value * multiplier))
+        let units: [(suffix: String, milliseconds: Int64)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000)]
+        let failure = Failure(message: "must be a duration such as 300ms, 90s, 15m, 24h or 7d")
+        guard let unit = units.first(where: { raw.hasSuffix($0.suffix) && Int64(raw.dropLast($0.suffix.count)) != nil }),
+            let value = Int64(raw.dropLast(unit.suffix.count)), value > 0, value <= Int64.max / unit.milliseconds
+        else { return .failure(failure) }
+        return .success(.milliseconds(value * unit.milliseconds))
+    }
+
+    /// Whole milliseconds of a duration, as Engine.IO's settings count them.
+    static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
     }
 
     /// A browser origin as browsers send it (`https://app.example.com`, `http://localhost:5173`),

@@ -39,7 +39,10 @@ struct ApplianceRuntime {
                 allowedOrigins: configuration.allowedOrigins,
                 authRateLimit: configuration.authRateLimit,
                 apiRateLimit: configuration.apiRateLimit,
-                maxBodyBytes: configuration.maxBodyBytes
+                maxBodyBytes: configuration.maxBodyBytes,
+                engineIO: configuration.engineIO,
+                calls: configuration.calls,
+                assetsDirectory: configuration.assetsDirectory
             ),
             services: signalServices,
             hooks: .init(

@@ -39,7 +39,11 @@ enum BearerToken {
 /// The host name of the request's `Host` (or HTTP/2 `:authority`), without the port.
 enum RequestHost {
     static func name(of request: Request) -> String? {
-        guard let authority = request.head.authority, !authority.isEmpty else { return nil }
+        request.head.authority.flatMap(name(ofAuthority:))
+    }
+
+    static func name(ofAuthority authority: String) -> String? {
+        guard !authority.isEmpty else { return nil }
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
             return String(authority[authority.index(after: authority.startIndex)..<close])
         }

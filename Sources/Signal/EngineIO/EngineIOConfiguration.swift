@@ -8,17 +8,30 @@ public struct EngineIOConfiguration: Sendable, Equatable {
     public enum AllowedOrigins: Sendable, Equatable {
         /// Any origin (CORS answers with the request's own `Origin`).
         case any
-        /// Only these exact origins, e.g. `https://phone.example.com`. An empty list
-        /// allows only requests without an `Origin` header (same-origin and non-browser clients).
+        /// Only these exact origins, e.g. `https://phone.example.com`, and the server's own
+        /// origin (pages it serves itself). Requests without `Origin` (non-browser clients)
+        /// always pass.
         case list([String])
 
-        /// Whether a request carrying this `Origin` header (or none) is allowed.
-        public func allows(_ origin: String?) -> Bool {
+        /// `http.allowedOrigins` as configured: `*` anywhere in the list means any origin.
+        public init(configured origins: [String]) {
+            self = origins.contains("*") ? .any : .list(origins)
+        }
+
+        /// Whether a request carrying this `Origin` header (or none), sent to `host` (its
+        /// `Host` / `:authority`), is allowed.
+        public func allows(_ origin: String?, host: String?) -> Bool {
             guard let origin else { return true }
             switch self {
             case .any: return true
-            case .list(let origins): return origins.contains(origin)
+            case .list(let origins): return origins.contains(origin) || Self.isSameOrigin(origin, host: host)
             }
+        }
+
+        /// Same origin: the origin names exactly the host (and port) the request was sent to.
+        static func isSameOrigin(_ origin: String, host: String?) -> Bool {
+            guard let host, let schemeEnd = origin.range(of: "://") else { return false }
+            return origin[schemeEnd.upperBound...].lowercased() == host.lowercased()
         }
     }
 

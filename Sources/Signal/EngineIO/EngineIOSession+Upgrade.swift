@@ -8,6 +8,7 @@ extension EngineIOSession {
     public mutating func attachProbe(now: ContinuousClock.Instant) -> Bool {
         guard phase == .open, transport == .polling, upgrade == .none else { return false }
         upgrade = .probing(deadline: now + .milliseconds(configuration.upgradeTimeout))
+        probeAnswered = false
         return true
     }
 
@@ -16,6 +17,8 @@ extension EngineIOSession {
         guard phase == .open, case .probing = upgrade else { return [.closeProbe] }
         switch packet {
         case .ping("probe"):
+            guard !probeAnswered else { return [] }
+            probeAnswered = true
             var actions: [Action] = [.sendOnProbe(.pong("probe"))]
             if pollPending {
                 pollPending = false

@@ -57,6 +57,9 @@ public struct EngineIOSession: Sendable {
     var upgrade: Upgrade = .none
     var pollPending = false
     var postPending = false
+    /// The probe was answered; a repeated `2probe` is ignored, so a client cannot make the
+    /// server queue replies without end.
+    var probeAnswered = false
     private var outgoing: [EngineIOPacket] = []
     private(set) var outgoingBytes = 0
     private var nextPingAt: ContinuousClock.Instant?
@@ -112,7 +115,9 @@ public struct EngineIOSession: Sendable {
         }
         if let nextPingAt, now >= nextPingAt {
             self.nextPingAt = nil
-            pongDeadline = now + .milliseconds(configuration.pingTimeout)
+            // Counted from when the ping was due, so a late timer does not stretch the
+            // heartbeat past pingInterval + pingTimeout.
+            pongDeadline = nextPingAt + .milliseconds(configuration.pingTimeout)
             actions += enqueue(.ping(""))
         }
         return actions

@@ -24,7 +24,9 @@ struct AccessLogMiddleware: RouterMiddleware {
             "duration_ms": .string(String(format: "%.3f", milliseconds)),
         ]
         if let peer = context.remoteAddress?.ipAddress { metadata["remote"] = .string(peer) }
-        context.logger.info("request", metadata: metadata)
+        // Long-polls repeat every few seconds per client: logged at debug, not info.
+        let level: Logger.Level = request.uri.path.hasPrefix(SignalServer.socketIOPath) ? .debug : .info
+        context.logger.log(level: level, "request", metadata: metadata)
         return response
     }
 }

@@ -34,3 +34,18 @@ public protocol ICEServerProvider: Sendable {
     ///   `Host`), the natural address of the relay when no public address is configured.
     func iceServers(for user: ExtensionNumber, host: String?, now: Date) -> ICEConfiguration
 }
+
+extension ICEConfiguration {
+    /// The body of the `ice-servers` Socket.IO event: the same object as the REST answer.
+    var jsonValue: JSONValue {
+        .object([
+            "iceServers": .array(iceServers.map { server in
+                var object: [String: JSONValue] = ["urls": .array(server.urls.map(JSONValue.string))]
+                if let username = server.username { object["username"] = .string(username) }
+                if let credential = server.credential { object["credential"] = .string(credential) }
+                return .object(object)
+            }),
+            "ttl": .number(Double(ttl)),
+        ])
+    }
+}

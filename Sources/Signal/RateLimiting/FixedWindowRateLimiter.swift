@@ -55,6 +55,11 @@ struct FixedWindowRateLimiter: Sendable {
 
     var trackedClients: Int { windows.count }
 
+    /// Drops a client's window (a connection that closed), so its entry does not linger.
+    mutating func forget(_ client: String) {
+        windows[client] = nil
+    }
+
     mutating func hit(_ client: String, now: Date) -> Decision {
         var window = windows[client].flatMap { $0.resetAt > now ? $0 : nil }
             ?? Window(count: 0, resetAt: now.addingTimeInterval(policy.windowSeconds))

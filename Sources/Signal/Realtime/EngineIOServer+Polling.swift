@@ -35,7 +35,7 @@ extension EngineIOServer {
 
     private func answer(_ request: Request, remoteAddress: String?) async -> Response {
         let origin = request.headers[.origin]
-        guard configuration.allowedOrigins.allows(origin) else {
+        guard configuration.allowedOrigins.allows(origin, host: request.head.authority) else {
             return Self.errorResponse(.forbidden, origin: nil)
         }
         if request.method == .options {
@@ -78,7 +78,8 @@ extension EngineIOServer {
 
     private func handshake(request: Request, query: [String: String], remoteAddress: String?, origin: String?) async -> Response {
         let handshakeRequest = EngineIOHandshakeRequest(
-            headers: request.headers, query: query, remoteAddress: remoteAddress, transport: .polling)
+            headers: request.headers, query: query, remoteAddress: remoteAddress, transport: .polling,
+            authority: request.head.authority)
         let connection = open(transport: .polling, request: handshakeRequest)
         let handshake = connection.state.withLock { $0.session.handshake }
         await delegate.engineIOConnectionOpened(connection)

@@ -1,4 +1,4 @@
-public import HTTPTypes
+public import Hummingbird
 public import HummingbirdWebSocket
 public import NIOCore
 
@@ -22,13 +22,13 @@ extension EngineIOServer {
     ) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>? {
         let (requestPath, query) = EngineIOQuery.split(target: request.path ?? "/")
         guard serves(path: requestPath) else { return nil }
-        guard configuration.allowedOrigins.allows(request.headerFields[.origin]) else { return .dontUpgrade }
+        guard configuration.allowedOrigins.allows(request.headerFields[.origin], host: request.authority) else { return .dontUpgrade }
         guard let engineRequest = try? EngineIORequest(query: query, method: request.method == .get ? .get : .other, isWebSocketUpgrade: true) else {
             return .dontUpgrade
         }
         let handshakeRequest = EngineIOHandshakeRequest(
             headers: request.headerFields, query: query,
-            remoteAddress: channel.remoteAddress?.ipAddress, transport: .websocket)
+            remoteAddress: channel.remoteAddress?.ipAddress, transport: .websocket, authority: request.authority)
         if let sid = engineRequest.sid {
             // A session that cannot take this WebSocket still gets the upgrade, then an
             // immediate close: "the server MUST close the WebSocket connection".

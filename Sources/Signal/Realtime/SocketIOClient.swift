@@ -3,17 +3,54 @@ import Synchronization
 /// The Socket.IO side of one Engine.IO session (the reference server's "Client"): runs
 /// the `SocketIOConnection` state machine and carries out its actions — middleware,
 /// sockets, events, the connect timeout.
+///
+/// Connection, event and disconnection handlers run one at a time, in order, on a task
+/// of their own, so that a handler may await an acknowledgement from its own client:
+/// acknowledgements are resolved as they are read. At most `maximumQueuedEvents` wait
+/// for the handlers; a client that sends faster than they finish is disconnected.
 final class SocketIOClient: Sendable {
+    static let maximumQueuedEvents = 256
+
+    /// Work for the handler task, in the order it happened.
+    enum Job: Sendable {
+        case joined(SocketIOSocket)
+        case event(SocketIOSocket, SocketIOPacket)
+        case left(SocketIOSocket, SocketIODisconnectReason)
+    }
+
     let engine: EngineIOConnection
     let server: SocketIOServer
     private let state: Mutex<SocketIOConnection>
     private let sockets = Mutex<[String: SocketIOSocket]>([:])
+    private let jobs: AsyncStream<Job>.Continuation
 
     init(engine: EngineIOConnection, server: SocketIOServer) {
         self.engine = engine
         self.server = server
         self.state = Mutex(SocketIOConnection(
             namespaces: server.namespaceNames, configuration: server.engine.configuration, now: .now))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: Job.self, bufferingPolicy: .bufferingOldest(Self.maximumQueuedEvents))
+        self.jobs = continuation
+        Task { [server, engine] in
+            for await job in stream {
+                await Self.run(job, server: server, engine: engine)
+            }
+        }
+    }
+
+    private static func run(_ job: Job, server: SocketIOServer, engine: EngineIOConnection) async {
+        switch job {
+        case .joined(let socket):
+            // The CONNECT reply goes out before anything the connection handlers send.
+            await engine.flushed()
+            await server.existingNamespace(socket.namespace)?.joined(socket)
+        case .event(let socket, let packet):
+            guard let namespace = server.existingNamespace(socket.namespace) else { return }
+            await socket.handle(packet, in: namespace)
+        case .left(let socket, let reason):
+            await server.existingNamespace(socket.namespace)?.left(socket, reason: reason)
+        }
     }
 
     /// Closes the session if no CONNECT succeeds within `connectTimeout`.
@@ -41,6 +78,7 @@ final class SocketIOClient: Sendable {
 
     func closed(reason: SocketIODisconnectReason) async {
         await perform(state.withLock { $0.close(reason: reason) })
+        jobs.finish()
     }
 
     private func perform(_ actions: [SocketIOConnection.Action]) async {
@@ -51,15 +89,20 @@ final class SocketIOClient: Sendable {
             case .authorize(let namespace, let auth):
                 await authorize(namespace: namespace, auth: auth)
             case .dispatch(let socketID, let packet):
-                guard let socket = sockets.withLock({ $0[socketID] }),
-                    let namespace = server.existingNamespace(socket.namespace)
-                else { continue }
-                await socket.handle(packet, in: namespace)
+                guard let socket = sockets.withLock({ $0[socketID] }) else { continue }
+                if packet.kind == .ack || packet.kind == .binaryAck {
+                    socket.resolveAck(packet)
+                } else if case .dropped = jobs.yield(.event(socket, packet)) {
+                    engine.close(.bufferOverflow)
+                }
             case .disconnected(let socketID, let reason):
                 guard let socket = sockets.withLock({ $0.removeValue(forKey: socketID) }) else { continue }
                 server.unregister(socket)
                 socket.failPendingAcks()
-                await server.existingNamespace(socket.namespace)?.left(socket, reason: reason)
+                if case .dropped = jobs.yield(.left(socket, reason)) {
+                    // The queue is full (the session is closing for it): run the handlers here.
+                    await Self.run(.left(socket, reason), server: server, engine: engine)
+                }
             case .closeSession(let reason):
                 engine.close(reason == .parseError ? .parseError : .serverClosed)
             }
@@ -87,7 +130,8 @@ final class SocketIOClient: Sendable {
             return
         }
         await perform(actions)
-        await engine.flushed()
-        await namespace.joined(socket)
+        if case .dropped = jobs.yield(.joined(socket)) {
+            engine.close(.bufferOverflow)
+        }
     }
 }

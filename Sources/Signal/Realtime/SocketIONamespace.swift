@@ -37,6 +37,8 @@ public final class SocketIONamespace: Sendable {
     }
 
     /// Handles the event `name` from any socket of this namespace (one handler per name).
+    /// A connection's handlers run one at a time in arrival order; a handler may await
+    /// `emitWithAck` on its own socket.
     public func on(_ event: String, _ handler: @escaping SocketIOEventHandler) {
         handlers.withLock { $0.events[event] = handler }
     }

@@ -1,4 +1,3 @@
-public import HTTPTypes
 public import Hummingbird
 public import HummingbirdWebSocket
 public import Logging

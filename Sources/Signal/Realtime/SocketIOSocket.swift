@@ -79,20 +79,19 @@ public final class SocketIOSocket: Sendable {
         client.engine.send(packet.encoded())
     }
 
+    /// Runs the namespace's handler for an EVENT / BINARY_EVENT.
     func handle(_ packet: SocketIOPacket, in namespace: SocketIONamespace) async {
-        switch packet.kind {
-        case .event, .binaryEvent:
-            guard let (name, arguments) = packet.eventNameAndArguments, let handler = namespace.handler(for: name) else {
-                return
-            }
-            let ack = packet.id.map { SocketIOAck(socket: self, id: $0) }
-            await handler(self, arguments, ack)
-        case .ack, .binaryAck:
-            guard let id = packet.id, case .array(let arguments)? = packet.data else { return }
-            resolveAck(id: id, with: .success(arguments))
-        default:
+        guard let (name, arguments) = packet.eventNameAndArguments, let handler = namespace.handler(for: name) else {
             return
         }
+        let ack = packet.id.map { SocketIOAck(socket: self, id: $0) }
+        await handler(self, arguments, ack)
+    }
+
+    /// Resolves the `emitWithAck` waiting for an ACK / BINARY_ACK.
+    func resolveAck(_ packet: SocketIOPacket) {
+        guard let id = packet.id, case .array(let arguments)? = packet.data else { return }
+        resolveAck(id: id, with: .success(arguments))
     }
 
     func resolveAck(id: Int, with result: Result<[JSONValue], SocketIOAckError>) {

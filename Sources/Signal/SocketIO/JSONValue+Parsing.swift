@@ -28,6 +28,7 @@ extension JSONValue {
     }
 }
 
+/// The recursive-descent parser behind `JSONValue(parsing:)`, one pass over UTF-8 bytes.
 struct JSONParser {
     let bytes: [UInt8]
     var index = 0

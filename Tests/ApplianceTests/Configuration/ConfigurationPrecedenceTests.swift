@@ -20,6 +20,7 @@ import Testing
         #expect(configuration.environment == .development)
         #expect(configuration.httpHost == "127.0.0.1")
         #expect(configuration.dataDirectory == "/tmp/.notrack-data")
+        #expect(configuration.assetsDirectory == "/tmp/.notrack-assets")
     }
 
     @Test func fileBeatsDefault() throws {

@@ -32,6 +32,7 @@ import Testing
         let configuration = try ConfigurationLoader(sources: withoutFile).load().get()
         #expect(configuration.environment == .production)
         #expect(configuration.httpHost == "0.0.0.0")
+        #expect(configuration.assetsDirectory == "/usr/share/notrack")
         #expect(configuration.relay.port == 3478)
         #expect(configuration.metricsAllowFrom.count == 6)
     }

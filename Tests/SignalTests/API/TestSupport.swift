@@ -43,7 +43,8 @@ func makeSignal(
     authLimit: Int = 1000,
     apiLimit: Int = 1000,
     maxBodyBytes: Int = 1024,
-    services: SignalServer.Services? = nil
+    services: SignalServer.Services? = nil,
+    assetsDirectory: String = "/nonexistent/notrack-assets"
 ) async throws -> SignalServer {
     let resolvedServices: SignalServer.Services
     if let services { resolvedServices = services } else { resolvedServices = try await makeServices() }
@@ -53,7 +54,8 @@ func makeSignal(
             allowedOrigins: allowedOrigins,
             authRateLimit: .init(limit: authLimit, window: .seconds(900)),
             apiRateLimit: .init(limit: apiLimit, window: .seconds(900)),
-            maxBodyBytes: maxBodyBytes),
+            maxBodyBytes: maxBodyBytes,
+            assetsDirectory: assetsDirectory),
         services: resolvedServices,
         hooks: .init(
             readinessChecks: checks,

@@ -49,11 +49,13 @@ import Testing
     }
 
     @Test func allowedOrigins() {
-        #expect(EngineIOConfiguration.AllowedOrigins.any.allows("https://x.example"))
-        #expect(EngineIOConfiguration.AllowedOrigins.list([]).allows(nil))
-        #expect(!EngineIOConfiguration.AllowedOrigins.list([]).allows("https://x.example"))
-        #expect(EngineIOConfiguration.AllowedOrigins.list(["https://x.example"]).allows("https://x.example"))
-        #expect(!EngineIOConfiguration.AllowedOrigins.list(["https://x.example"]).allows("https://y.example"))
+        #expect(EngineIOConfiguration.AllowedOrigins.any.allows("https://x.example", host: nil))
+        #expect(EngineIOConfiguration.AllowedOrigins.list([]).allows(nil, host: nil))
+        #expect(!EngineIOConfiguration.AllowedOrigins.list([]).allows("https://x.example", host: "box:3000"))
+        #expect(EngineIOConfiguration.AllowedOrigins.list([]).allows("http://box:3000", host: "box:3000"), "same origin")
+        #expect(EngineIOConfiguration.AllowedOrigins.list(["https://x.example"]).allows("https://x.example", host: nil))
+        #expect(!EngineIOConfiguration.AllowedOrigins.list(["https://x.example"]).allows("https://y.example", host: nil))
+        #expect(EngineIOConfiguration.AllowedOrigins(configured: ["https://a", "*"]) == .any)
     }
 
     @Test func productionDefaults() {

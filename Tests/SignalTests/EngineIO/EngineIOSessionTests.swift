@@ -32,6 +32,13 @@ import Testing
         #expect(session.nextDeadline == nil)
     }
 
+    @Test func aLateTimerDoesNotStretchTheTimeout() {
+        var session = pollingSession()
+        _ = session.tick(now: at(350))
+        #expect(session.nextDeadline == at(500))
+        #expect(session.tick(now: at(500)) == [.closed(.pingTimeout)])
+    }
+
     @Test func pongRestartsTheInterval() {
         var session = pollingSession()
         _ = session.tick(now: at(300))

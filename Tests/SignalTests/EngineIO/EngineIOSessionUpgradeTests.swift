@@ -24,6 +24,14 @@ import Testing
         #expect(session.poll() == .reject(.badRequest, actions: []))
     }
 
+    @Test func answersTheProbeOnce() {
+        var session = pollingSession()
+        #expect(session.attachProbe(now: at(1)) == true)
+        #expect(session.receiveOnProbe(.ping("probe"), now: at(2)) == [.sendOnProbe(.pong("probe"))])
+        #expect(session.receiveOnProbe(.ping("probe"), now: at(3)) == [])
+        #expect(session.receiveOnProbe(.upgrade, now: at(4)) == [.upgraded])
+    }
+
     @Test func endsAPendingPollWithNoopOnProbe() {
         var session = pollingSession()
         #expect(session.poll() == .wait)

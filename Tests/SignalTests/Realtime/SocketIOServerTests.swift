@@ -99,6 +99,23 @@ import Testing
         }
     }
 
+    @Test func aHandlerMayAwaitItsOwnClientsAck() async throws {
+        try await withServer { io in
+            io.of("/").on("ask-me") { socket, _, _ in
+                let reply = (try? await socket.emitWithAck("question", [], timeout: .seconds(5))) ?? []
+                socket.emit("got", reply)
+            }
+        } _: { client, _ in
+            let polling = try await PollingClient.open(client)
+            try await polling.post("40")
+            _ = try await polling.poll()
+            try await polling.post("42[\"ask-me\"]")
+            #expect(try await polling.poll() == "420[\"question\"]")
+            try await polling.post("430[\"yes\"]")
+            #expect(try await polling.poll() == "42[\"got\",\"yes\"]")
+        }
+    }
+
     @Test func ackTimesOut() async throws {
         let connected = AsyncStream.makeStream(of: SocketIOSocket.self)
         try await withServer { io in

@@ -1,0 +1,140 @@
+"""`/swagger.json` checked by openapi-spec-validator, the running binary checked against it
+by schemathesis, and Swagger UI at `/api-docs` served whole from the box itself.
+
+Needs the packages of Tests/interop/requirements.txt: run with .venv-test/bin/python,
+which scripts/install-test-deps.sh prepares (scripts/test.sh does both).
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import ROOT
+
+CHECKS = ",".join([
+    "not_a_server_error",
+    "response_schema_conformance",
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+])
+
+# Operations the document describes whose behaviour lands with the rest of issue 6 (auth,
+# TURN credentials, and the rate limiter whose headers every /api/* response carries).
+# Until then the server answers them 404 or without those headers, so schemathesis would
+# rightly fail: they are left out here, by path, and nowhere else. Empty this list when
+# those endpoints are merged.
+AWAITING_ISSUE_6 = [
+    "/api/auth/guest",
+    "/api/auth/register",
+    "/api/auth/login",
+    "/api/turn/credentials",
+    "/api/health/redis",
+]
+
+
+def require(module):
+    try:
+        return __import__(module)
+    except ImportError:
+        pytest.fail(f"{module} is missing: run the suite with .venv-test/bin/python "
+                    "(scripts/install-test-deps.sh creates it)")
+
+
+@pytest.fixture(scope="module")
+def assets_dir():
+    """Swagger UI installed as in development, by the script a developer runs."""
+    target = ROOT / ".notrack-assets"
+    subprocess.run([str(ROOT / "scripts" / "fetch-swagger-ui.sh"), str(target / "swagger-ui")],
+                   env={**os.environ, "PYTHON": sys.executable}, check=True, timeout=300)
+    return target
+
+
+@pytest.fixture
+def appliance(appliance_factory, assets_dir):
+    # Guest access on, so schemathesis reaches the guest endpoint's 200 and not only its 403.
+    appliance = appliance_factory(env={"NOTRACK_HTTP_ASSETS_DIR": str(assets_dir), "GUEST_ACCESS": "true"}).start()
+    yield appliance
+    appliance.stop()
+
+
+def test_document_is_valid_openapi_3(appliance):
+    validator = require("openapi_spec_validator")
+    response = requests.get(appliance.url + "/swagger.json")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    document = response.json()
+    validator.validate(document)
+    assert document["openapi"] == "3.0.3"
+    for path in AWAITING_ISSUE_6:
+        assert path in document["paths"], f"{path} is excluded below but not documented"
+
+
+def test_binary_conforms_to_its_document(appliance, tmp_path):
+    """Every operation not awaiting issue 6, through schemathesis' example, coverage and
+    fuzzing phases (30 examples each). The document is read from a file so that
+    schemathesis also tests `GET /swagger.json`, which it skips when it loads it by URL."""
+    require("schemathesis")
+    document = requests.get(appliance.url + "/swagger.json").json()
+    (tmp_path / "swagger.json").write_text(json.dumps(document))
+    command = [
+        str(Path(sys.executable).parent / "schemathesis"), "run", str(tmp_path / "swagger.json"),
+        "--url", appliance.url,
+        "--checks", CHECKS,
+        "--phases", "examples,coverage,fuzzing",
+        "--max-examples", "30",
+        "--request-timeout", "10",
+        "--workers", "2",
+        "--report", "ndjson", "--report-dir", str(tmp_path / "report"),
+    ]
+    for path in AWAITING_ISSUE_6:
+        command += ["--exclude-path", path]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=900,
+                            env={**os.environ, "NO_COLOR": "1"})
+    print(result.stdout[-20000:], result.stderr[-5000:])
+    assert result.returncode == 0, "schemathesis found problems:\n" + result.stdout[-8000:]
+
+    documented = {f"{method.upper()} {path}" for path, methods in document["paths"].items() for method in methods}
+    expected = {label for label in documented if label.split(" ", 1)[1] not in AWAITING_ISSUE_6}
+    report = next((tmp_path / "report").glob("*.ndjson")).read_text()
+    tested = set(re.findall(r'"label":"([A-Z]+ [^"]+)"', report))
+    assert tested == expected, f"untested: {sorted(expected - tested)}"
+
+
+def test_swagger_ui_page_is_served_whole_from_the_box(appliance):
+    page = requests.get(appliance.url + "/api-docs")
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    scripts = re.findall(r"<script([^>]*)>", page.text)
+    assert scripts and all('src="' in attributes for attributes in scripts), "inline scripts break the CSP"
+    urls = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert urls and all(url.startswith("/api-docs/") for url in urls), "every asset must come from this box"
+    expected_types = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
+    for url in urls:
+        asset = requests.get(appliance.url + url)
+        assert asset.status_code == 200, url
+        assert asset.headers["Content-Type"].startswith(expected_types[Path(url).suffix]), url
+    initializer = requests.get(appliance.url + "/api-docs/swagger-initializer.js").text
+    assert 'url: "/swagger.json"' in initializer
+    assert "validatorUrl: null" in initializer
+    assert requests.get(appliance.url + "/api-docs/").text == page.text
+
+
+def test_swagger_ui_refuses_paths_outside_its_folder(appliance):
+    for path in ["/api-docs/..%2F..%2Fetc%2Fpasswd", "/api-docs/%2e%2e%2fswagger-ui%2findex.html", "/api-docs/.swagger-ui-bundle-1.1.0"]:
+        response = requests.get(appliance.url + path)
+        assert response.status_code == 404, path
+        assert response.json()["error"]["status"] == 404
+
+
+def test_missing_swagger_ui_says_how_to_install_it(appliance_factory, tmp_path):
+    appliance = appliance_factory(env={"NOTRACK_HTTP_ASSETS_DIR": str(tmp_path / "empty")}).start()
+    response = requests.get(appliance.url + "/api-docs")
+    appliance.stop()
+    assert response.status_code == 503
+    assert "scripts/fetch-swagger-ui.sh" in response.json()["error"]["message"]
