@@ -5,7 +5,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// The STUN/TURN relay as a service: binds UDP and TCP listeners on every configured
-/// address and holds them until graceful shutdown.
+/// address, serves STUN and TURN on them through one `RelayShard` per event loop
+/// (`RelayShardGroup`), and holds them until graceful shutdown.
 public final class RelayServer: Service, Sendable {
     /// A listener could not be bound; carries what an operator needs to fix it.
     public struct BindError: Error, CustomStringConvertible {
@@ -43,14 +44,24 @@ public final class RelayServer: Service, Sendable {
     }
 
     public func run() async throws {
+        if configuration.turnSecret == nil {
+            logger.warning("relay has no TURN secret: serving STUN only, every allocation is refused")
+        }
+        for problem in configuration.relayAddressProblems {
+            logger.warning("relay cannot relay for a family", metadata: ["problem": "\(problem)"])
+        }
+        let shards = RelayShardGroup(
+            configuration: configuration.turnConfiguration(), eventLoopGroup: eventLoopGroup, logger: logger)
+        shards.start()
         var bound: [(transport: String, channel: any Channel)] = []
         do {
             for address in configuration.listenAddresses {
-                bound.append(("udp", try await bindUDP(host: address)))
-                bound.append(("tcp", try await bindTCP(host: address)))
+                bound.append(("udp", try await bindUDP(host: address, shards: shards)))
+                bound.append(("tcp", try await bindTCP(host: address, shards: shards)))
             }
         } catch {
             for listener in bound { try? await listener.channel.close() }
+            await shards.stop()
             throw error
         }
         let channels = bound.map(\.channel)
@@ -71,14 +82,20 @@ public final class RelayServer: Service, Sendable {
         } onCancelOrGracefulShutdown: {
             for channel in channels { channel.close(promise: nil) }
         }
+        await shards.stop()
         boundAddresses.withLock { $0 = [] }
         logger.info("relay stopped")
     }
 
-    private func bindUDP(host: String) async throws -> any Channel {
+    private func bindUDP(host: String, shards: RelayShardGroup) async throws -> any Channel {
         do {
             // No SO_REUSEADDR: on Linux it would let a second UDP socket share the port.
             return try await DatagramBootstrap(group: eventLoopGroup)
+                .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
+                .channelOption(.recvAllocator, value: RelayShard.vectorReadAllocator)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
+                }
                 .bind(host: host, port: configuration.port)
                 .get()
         } catch {
@@ -86,14 +103,13 @@ public final class RelayServer: Service, Sendable {
         }
     }
 
-    private func bindTCP(host: String) async throws -> any Channel {
+    private func bindTCP(host: String, shards: RelayShardGroup) async throws -> any Channel {
         do {
             return try await ServerBootstrap(group: eventLoopGroup)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
-                    // The TURN protocol arrives with the relay core; until then a
-                    // connection is accepted and closed so clients fail fast.
-                    channel.close()
+                    channel.eventLoop.makeCompletedFuture { try shards.configureStreamConnection(channel) }
                 }
                 .bind(host: host, port: configuration.port)
                 .get()

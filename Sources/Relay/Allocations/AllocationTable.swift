@@ -1,13 +1,11 @@
 /// Every allocation of one relay shard, indexed by 5-tuple (client side)
-/// and by relayed address (peer side), with per-user counts for quotas.
+/// and by relayed address (peer side). Quotas are counted across shards by
+/// `RelayResources`.
 struct AllocationTable: Sendable {
     private(set) var byFiveTuple: [FiveTuple: Allocation] = [:]
     private var byRelayed: [TransportAddress: FiveTuple] = [:]
-    private var perUser: [String: Int] = [:]
 
     var count: Int { byFiveTuple.count }
-
-    func count(forUser user: String) -> Int { perUser[user, default: 0] }
 
     subscript(fiveTuple: FiveTuple) -> Allocation? {
         byFiveTuple[fiveTuple]
@@ -30,15 +28,12 @@ struct AllocationTable: Sendable {
         precondition(byFiveTuple[allocation.fiveTuple] == nil, "allocation exists for this 5-tuple")
         byFiveTuple[allocation.fiveTuple] = allocation
         byRelayed[allocation.relayed] = allocation.fiveTuple
-        perUser[allocation.user, default: 0] += 1
     }
 
     @discardableResult
     mutating func remove(_ fiveTuple: FiveTuple) -> Allocation? {
         guard let allocation = byFiveTuple.removeValue(forKey: fiveTuple) else { return nil }
         byRelayed.removeValue(forKey: allocation.relayed)
-        let remaining = perUser[allocation.user, default: 1] - 1
-        perUser[allocation.user] = remaining > 0 ? remaining : nil
         return allocation
     }
 }

@@ -18,6 +18,8 @@ public struct PeerPolicy: Hashable, Sendable {
         self.relayAddresses = relayAddresses
     }
 
+    /// Whether a peer may be reached, and if not, which special-purpose
+    /// range it falls in (for the 403 log line and metrics).
     public enum Verdict: Hashable, Sendable {
         case allowed
         case denied(PeerAddressCategory)

@@ -19,14 +19,13 @@ enum TURNAction: Hashable, Sendable {
 /// Why an input produced nothing, named for metric labels and logs.
 enum DropReason: String, Error, Hashable, Sendable {
     case malformed
-    case notARequest
-    case fingerprintMismatch
-    case noAllocation
-    case noPermission
-    case noChannel
-    case peerFamilyMismatch
-    case peerDenied
-    case bandwidthExceeded
-    case allocationPending
-    case unexpectedIndication
+    case notARequest = "not_a_request"
+    case fingerprintMismatch = "fingerprint_mismatch"
+    case noAllocation = "no_allocation"
+    case noPermission = "no_permission"
+    case noChannel = "no_channel"
+    case peerFamilyMismatch = "peer_family_mismatch"
+    case bandwidthExceeded = "bandwidth_exceeded"
+    case allocationPending = "allocation_pending"
+    case unexpectedIndication = "unexpected_indication"
 }

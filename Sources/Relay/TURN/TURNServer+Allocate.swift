@@ -38,74 +38,97 @@ extension TURNServer {
     private mutating func prepareAllocation(
         _ message: STUNMessage, from fiveTuple: FiveTuple, credentials: VerifiedCredentials, now: Date
     ) -> Result<PendingAllocation, AllocateRefusal> {
-        func refuse(_ error: STUNErrorCode) -> Result<PendingAllocation, AllocateRefusal> {
-            .failure(AllocateRefusal(error: error))
-        }
         // Retransmissions were answered from the response cache already.
-        guard allocations[fiveTuple] == nil else { return refuse(.allocationMismatch) }
-        guard !credentials.rest.isExpired(at: now) else { return refuse(.unauthorized) }
+        guard allocations[fiveTuple] == nil else { return .failure(AllocateRefusal(error: .allocationMismatch)) }
+        guard !credentials.rest.isExpired(at: now) else { return .failure(AllocateRefusal(error: .unauthorized)) }
         guard case .requestedTransport(let transport)? = message.first(.requestedTransport) else {
-            return refuse(.badRequest)
+            return .failure(AllocateRefusal(error: .badRequest))
         }
-        guard transport == Self.udpProtocolNumber else { return refuse(.unsupportedTransportProtocol) }
-
-        let token = message.first(.reservationToken)
-        let evenPort = message.first(.evenPort)
-        let requestedFamily = message.first(.requestedAddressFamily)
-        let additionalFamily = message.first(.additionalAddressFamily)
-        if token != nil, evenPort != nil || requestedFamily != nil || additionalFamily != nil {
-            return refuse(.badRequest)
+        guard transport == Self.udpProtocolNumber else {
+            return .failure(AllocateRefusal(error: .unsupportedTransportProtocol))
         }
-        if requestedFamily != nil, additionalFamily != nil { return refuse(.badRequest) }
+        let family: AddressFamily
+        let extra: [STUNAttribute]
+        switch addressFamily(of: message) {
+        case .success(let choice): (family, extra) = choice
+        case .failure(let refusal): return .failure(refusal)
+        }
+        let user = credentials.rest.user
+        switch resources.admit(user: user) {
+        case .admitted: break
+        case .userQuotaReached: return .failure(AllocateRefusal(error: .allocationQuotaReached))
+        case .capacityReached: return .failure(AllocateRefusal(error: .insufficientCapacity))
+        }
+        // The quota slot is held from here: give it back if no port is found.
+        guard let port = takeRelayPort(message, family: family, now: now) else {
+            resources.release(user: user)
+            return .failure(AllocateRefusal(error: .insufficientCapacity))
+        }
+        return .success(PendingAllocation(
+            request: message, fiveTuple: fiveTuple, credentials: credentials, relay: port.relay, port: port.number,
+            lifetime: grantedLifetime(message), dontFragment: message.first(.dontFragment) != nil,
+            evenPort: message.first(.evenPort) != nil, reservedNextPort: port.reservedNext,
+            fromReservation: port.fromReservation, attempts: 1, extraAttributes: extra))
+    }
 
+    /// The relay's address family (RFC 8656 §7.2, RFC 6156): REQUESTED-
+    /// and ADDITIONAL-ADDRESS-FAMILY exclude each other and RESERVATION-TOKEN
+    /// (which brings its own family), and EVEN-PORT excludes the token.
+    private func addressFamily(
+        of message: STUNMessage
+    ) -> Result<(AddressFamily, [STUNAttribute]), AllocateRefusal> {
+        let hasToken = message.first(.reservationToken) != nil
+        let requested = message.first(.requestedAddressFamily)
+        let additional = message.first(.additionalAddressFamily)
+        if hasToken, message.first(.evenPort) != nil || requested != nil || additional != nil {
+            return .failure(AllocateRefusal(error: .badRequest))
+        }
+        if requested != nil, additional != nil { return .failure(AllocateRefusal(error: .badRequest)) }
         var family = AddressFamily.ipv4
         var extra: [STUNAttribute] = []
-        if case .requestedAddressFamily(let raw)? = requestedFamily {
-            guard let requested = AddressFamily(rawValue: raw) else { return refuse(.addressFamilyNotSupported) }
-            family = requested
+        if case .requestedAddressFamily(let raw)? = requested {
+            guard let chosen = AddressFamily(rawValue: raw) else {
+                return .failure(AllocateRefusal(error: .addressFamilyNotSupported))
+            }
+            family = chosen
         }
-        if case .additionalAddressFamily(let raw)? = additionalFamily {
-            guard raw == AddressFamily.ipv6.rawValue else { return refuse(.badRequest) }
+        if case .additionalAddressFamily(let raw)? = additional {
+            guard raw == AddressFamily.ipv6.rawValue else { return .failure(AllocateRefusal(error: .badRequest)) }
             // Dual allocations are not offered: relay IPv4, say why not IPv6.
             extra.append(.addressErrorCode(family: raw, error: STUNErrorCode(
                 code: 440, reason: "Dual allocation not supported")))
         }
-
-        let user = credentials.rest.user
-        let userCount = allocations.count(forUser: user) + pending.values.filter { $0.credentials.rest.user == user }.count
-        guard userCount < configuration.maximumAllocationsPerUser else { return refuse(.allocationQuotaReached) }
-        guard allocations.count + pending.count < configuration.maximumAllocations else {
-            return refuse(.insufficientCapacity)
+        if !hasToken, configuration.relayAddress(for: family) == nil {
+            return .failure(AllocateRefusal(error: .addressFamilyNotSupported))
         }
+        return .success((family, extra))
+    }
 
-        let port: UInt16
-        var reserveNext = false
-        var fromReservation = false
-        if case .reservationToken(let bytes)? = token {
+    private struct RelayPort {
+        var relay: RelayAddress
+        var number: UInt16
+        var reservedNext: Bool
+        var fromReservation: Bool
+    }
+
+    /// A port from a RESERVATION-TOKEN, or a random (even, paired) one;
+    /// nil means 508.
+    private func takeRelayPort(_ message: STUNMessage, family: AddressFamily, now: Date) -> RelayPort? {
+        if case .reservationToken(let bytes)? = message.first(.reservationToken) {
             var reader = ByteReader(bytes)
-            guard let value = reader.readUInt64(), let reservation = reservations.removeValue(forKey: value),
-                  reservation.expiresAt > now
-            else { return refuse(.insufficientCapacity) }
-            family = reservation.family
-            port = reservation.port
-            fromReservation = true
-        } else {
-            guard configuration.relayAddress(for: family) != nil else { return refuse(.addressFamilyNotSupported) }
-            if case .evenPort(let reserve)? = evenPort { reserveNext = reserve }
-            guard let taken = pools[family]?.takeRandom(even: evenPort != nil, pair: reserveNext) else {
-                return refuse(.insufficientCapacity)
+            guard let token = reader.readUInt64(), let reservation = resources.redeem(token, now: now) else { return nil }
+            guard let relay = configuration.relayAddress(for: reservation.family) else {
+                resources.releasePort(family: reservation.family, reservation.port)
+                return nil
             }
-            port = taken
+            return RelayPort(relay: relay, number: reservation.port, reservedNext: false, fromReservation: true)
         }
-        guard let relay = configuration.relayAddress(for: family) else {
-            pools[family]?.release(port)
-            return refuse(.addressFamilyNotSupported)
-        }
-        return .success(PendingAllocation(
-            request: message, fiveTuple: fiveTuple, credentials: credentials, relay: relay, port: port,
-            lifetime: grantedLifetime(message), dontFragment: message.first(.dontFragment) != nil,
-            evenPort: evenPort != nil, reservedNextPort: reserveNext, fromReservation: fromReservation,
-            attempts: 1, extraAttributes: extra))
+        guard let relay = configuration.relayAddress(for: family) else { return nil }
+        let evenPort = message.first(.evenPort)
+        var reserveNext = false
+        if case .evenPort(let reserve)? = evenPort { reserveNext = reserve }
+        guard let port = resources.takePort(family: family, even: evenPort != nil, pair: reserveNext) else { return nil }
+        return RelayPort(relay: relay, number: port, reservedNext: reserveNext, fromReservation: false)
     }
 
     /// The adapter bound the relay socket: the allocation exists from now.
@@ -130,9 +153,8 @@ extension TURNServer {
             .lifetime(UInt32(clamping: request.lifetime.components.seconds)),
         ]
         if request.reservedNextPort {
-            let token = UInt64.random(in: .min ... .max)
             let expiresAt = now.addingTimeInterval(configuration.reservationLifetime.seconds)
-            reservations[token] = Reservation(family: relayed.family, port: request.port + 1, expiresAt: expiresAt)
+            let token = resources.reserve(family: relayed.family, port: request.port + 1, until: expiresAt)
             expiries.schedule(.reservation(token), at: expiresAt)
             var bytes: [UInt8] = []
             bytes.appendUInt64(token)
@@ -149,10 +171,10 @@ extension TURNServer {
     mutating func relayBindFailed(id: UInt64, now: Date) -> [TURNAction] {
         guard var request = pending[id] else { return [] }
         let family = request.relay.bind.family
-        pools[family]?.release(request.port)
-        if request.reservedNextPort { pools[family]?.release(request.port + 1) }
+        resources.releasePort(family: family, request.port)
+        if request.reservedNextPort { resources.releasePort(family: family, request.port + 1) }
         if !request.fromReservation, request.attempts < Self.maximumBindAttempts,
-           let port = pools[family]?.takeRandom(even: request.evenPort, pair: request.reservedNextPort) {
+           let port = resources.takePort(family: family, even: request.evenPort, pair: request.reservedNextPort) {
             request.port = port
             request.attempts += 1
             pending[id] = request
@@ -160,6 +182,7 @@ extension TURNServer {
         }
         pending.removeValue(forKey: id)
         pendingByFiveTuple.removeValue(forKey: request.fiveTuple)
+        resources.release(user: request.credentials.rest.user)
         statistics.allocationsRefused[STUNErrorCode.insufficientCapacity.code, default: 0] += 1
         return [reply(to: request, errorResponse(
             to: request.request, .insufficientCapacity, credentials: request.credentials), now: now)]

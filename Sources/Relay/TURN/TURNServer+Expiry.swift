@@ -28,9 +28,7 @@ extension TURNServer {
                     }
                 }
             case .reservation(let token):
-                guard let reservation = reservations[token], reservation.expiresAt <= now else { continue }
-                reservations.removeValue(forKey: token)
-                pools[reservation.family]?.release(reservation.port)
+                resources.expireReservation(token, now: now)
             }
         }
         return actions
@@ -40,8 +38,10 @@ extension TURNServer {
     /// (RFC 8656 §7: the 5-tuple no longer exists).
     mutating func connectionClosed(_ fiveTuple: FiveTuple) -> [TURNAction] {
         if let id = pendingByFiveTuple.removeValue(forKey: fiveTuple), let request = pending.removeValue(forKey: id) {
-            pools[request.relay.bind.family]?.release(request.port)
-            if request.reservedNextPort { pools[request.relay.bind.family]?.release(request.port + 1) }
+            let family = request.relay.bind.family
+            resources.releasePort(family: family, request.port)
+            if request.reservedNextPort { resources.releasePort(family: family, request.port + 1) }
+            resources.release(user: request.credentials.rest.user)
             return [.closeRelay(TransportAddress(ip: request.relay.bind, port: request.port))]
         }
         guard let allocation = allocations[fiveTuple] else { return [] }

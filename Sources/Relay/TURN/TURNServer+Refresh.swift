@@ -40,6 +40,7 @@ extension TURNServer {
     /// Deletes an allocation and frees its port; the caller closes the socket.
     mutating func removeAllocation(_ fiveTuple: FiveTuple) {
         guard let allocation = allocations.remove(fiveTuple) else { return }
-        pools[allocation.family]?.release(allocation.relayed.port)
+        resources.releasePort(family: allocation.family, allocation.relayed.port)
+        resources.release(user: allocation.user)
     }
 }

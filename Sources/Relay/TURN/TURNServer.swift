@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Inputs are bytes from a 5-tuple, relay socket events and `now`; outputs
 /// are `TURNAction`s for the adapter to carry out. It owns allocations, the
-/// relayed port pools, reservations, the response cache and the single
-/// `ExpiryQueue` that drives every lifetime. One instance serves one shard
+/// response cache and the single `ExpiryQueue` that drives every lifetime;
+/// ports, reservations and quotas live in the shared `RelayResources`. One instance serves one shard
 /// (one event loop); it is a value, so tests drive it with explicit time.
 ///
 /// Per-method behaviour lives in `TURNServer+<Method>.swift`; the per-packet
@@ -38,35 +38,26 @@ struct TURNServer: Sendable {
         var extraAttributes: [STUNAttribute]
     }
 
-    /// A port held back by EVEN-PORT's R bit (RFC 8656 §7.2).
-    struct Reservation: Sendable {
-        var family: AddressFamily
-        var port: UInt16
-        var expiresAt: Date
-    }
-
     let configuration: TURNConfiguration
     let nonces: NonceIssuer
     var allocations = AllocationTable()
-    var pools: [AddressFamily: RelayPortPool] = [:]
+    /// Ports, reservations and quotas, shared with the other shards.
+    let resources: RelayResources
     var pending: [UInt64: PendingAllocation] = [:]
     var pendingByFiveTuple: [FiveTuple: UInt64] = [:]
     var nextPendingID: UInt64 = 1
-    var reservations: [UInt64: Reservation] = [:]
     var expiries = ExpiryQueue<ExpiryTarget>()
     var responses: ResponseCache
     var statistics = TURNStatistics()
 
     static let maximumBindAttempts = 3
 
-    init(configuration: TURNConfiguration) {
+    init(configuration: TURNConfiguration, resources: RelayResources? = nil) {
         self.configuration = configuration
+        self.resources = resources ?? RelayResources(configuration: configuration)
         self.nonces = NonceIssuer(secret: configuration.secret, validity: configuration.nonceValidity)
         self.responses = ResponseCache(
             lifetime: configuration.responseCacheLifetime, capacity: configuration.responseCacheCapacity)
-        for relay in configuration.relayAddresses where pools[relay.bind.family] == nil {
-            pools[relay.bind.family] = RelayPortPool(range: configuration.portRange)
-        }
     }
 
     /// The earliest moment `expire(now:)` has work, for a single timer.

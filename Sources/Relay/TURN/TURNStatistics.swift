@@ -6,12 +6,12 @@ struct TURNStatistics: Hashable, Sendable {
     enum AuthFailure: String, Hashable, Sendable, CaseIterable {
         /// No MESSAGE-INTEGRITY: the normal first round trip, not an attack.
         case challenged
-        case badRequest
-        case staleNonce
-        case unknownUser
-        case wrongPassword
-        case expiredUsername
-        case wrongUser
+        case badRequest = "bad_request"
+        case staleNonce = "stale_nonce"
+        case unknownUser = "unknown_user"
+        case wrongPassword = "wrong_password"
+        case expiredUsername = "expired_username"
+        case wrongUser = "wrong_user"
     }
 
     var allocationsCreated = 0

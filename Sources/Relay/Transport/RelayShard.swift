@@ -9,8 +9,8 @@ import NIOPosix
 /// state needs no lock and the per-packet path no hop (STYLE.md: one shard
 /// per event loop).
 ///
-/// Quotas and port ranges are per shard: give each shard its slice of the
-/// port range and of the allocation limits.
+/// Ports, reservations and quotas are shared through `RelayResources`,
+/// touched only when allocations start and end.
 final class RelayShard: @unchecked Sendable {
     let eventLoop: any EventLoop
     let index: Int
@@ -29,13 +29,24 @@ final class RelayShard: @unchecked Sendable {
     private var closeWhenBound: Set<TransportAddress> = []
     /// `SocketAddress` values allocate; peers repeat, so keep them.
     private var peerAddresses: [TransportAddress: SocketAddress] = [:]
+    /// Channels written to during the current read burst: flushed together
+    /// when the burst ends, so NIO can send them with one `sendmmsg`.
+    private var unflushed: [ObjectIdentifier: any Channel] = [:]
     private var sweep: RepeatedTask?
+    /// Datagrams read per system call (`recvmmsg`) on relay sockets and listeners.
+    static let vectorReadCount = 16
+    /// Largest datagram relayed whole; larger ones arrive truncated and fail
+    /// their framing. Covers any Ethernet-MTU packet with room to spare.
+    static let maximumDatagram = 2048
+    /// NIO splits one receive buffer evenly between the messages of a vector
+    /// read, so it must hold `vectorReadCount` maximal datagrams.
+    static let vectorReadAllocator = FixedSizeRecvByteBufferAllocator(capacity: vectorReadCount * maximumDatagram)
 
-    init(index: Int, eventLoop: any EventLoop, configuration: TURNConfiguration,
+    init(index: Int, eventLoop: any EventLoop, configuration: TURNConfiguration, resources: RelayResources,
          logger: Logger, metrics: RelayMetrics) {
         self.index = index
         self.eventLoop = eventLoop
-        self.server = TURNServer(configuration: configuration)
+        self.server = TURNServer(configuration: configuration, resources: resources)
         self.logger = logger
         self.metrics = metrics
     }
@@ -49,18 +60,20 @@ final class RelayShard: @unchecked Sendable {
         }
     }
 
-    /// Stops the sweep and closes every relay socket.
+    /// Stops the sweep and closes every relay socket and client connection.
     func stop() -> EventLoopFuture<Void> {
         eventLoop.submit {
             self.sweep?.cancel()
             self.sweep = nil
             for channel in self.relaySockets.values { channel.close(promise: nil) }
             self.relaySockets.removeAll()
+            for channel in self.streams.values { channel.close(promise: nil) }
         }
     }
 
     private func tick(now: Date) {
         execute(server.expire(now: now))
+        flush()
         let current = server.statistics
         metrics.report(from: reported, to: current, activeAllocations: server.allocationCount, shard: index)
         reported = current
@@ -84,6 +97,7 @@ final class RelayShard: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         streams.removeValue(forKey: fiveTuple)
         execute(server.connectionClosed(fiveTuple))
+        flush()
     }
 
     // MARK: Client side
@@ -112,7 +126,7 @@ final class RelayShard: @unchecked Sendable {
         switch server.routeChannelData(channel: number, length: Int(length), from: fiveTuple, now: now) {
         case .toPeer(let relayed, let peer, _):
             guard let socket = relaySockets[relayed] else { return }
-            socket.writeAndFlush(AddressedEnvelope(remoteAddress: socketAddress(peer), data: payload), promise: nil)
+            write(AddressedEnvelope(remoteAddress: socketAddress(peer), data: payload), to: socket)
         case .drop:
             return
         }
@@ -149,8 +163,8 @@ final class RelayShard: @unchecked Sendable {
             case .reply(let fiveTuple, let bytes):
                 send(ByteBuffer(bytes: bytes), to: fiveTuple)
             case .sendToPeer(let relayed, let peer, let payload, _):
-                relaySockets[relayed]?.writeAndFlush(
-                    AddressedEnvelope(remoteAddress: socketAddress(peer), data: ByteBuffer(bytes: payload)), promise: nil)
+                guard let socket = relaySockets[relayed] else { break }
+                write(AddressedEnvelope(remoteAddress: socketAddress(peer), data: ByteBuffer(bytes: payload)), to: socket)
             case .bindRelay(let id, let address):
                 bindRelay(id: id, address: address)
             case .closeRelay(let address):
@@ -169,11 +183,24 @@ final class RelayShard: @unchecked Sendable {
         switch fiveTuple.transport {
         case .udp, .dtls:
             guard let listener = listeners[fiveTuple.server] else { return }
-            listener.writeAndFlush(
-                AddressedEnvelope(remoteAddress: socketAddress(fiveTuple.client), data: buffer), promise: nil)
+            write(AddressedEnvelope(remoteAddress: socketAddress(fiveTuple.client), data: buffer), to: listener)
         case .tcp, .tls:
-            streams[fiveTuple]?.writeAndFlush(buffer, promise: nil)
+            guard let stream = streams[fiveTuple] else { return }
+            write(buffer, to: stream)
         }
+    }
+
+    private func write<Message: Sendable>(_ message: Message, to channel: any Channel) {
+        channel.write(message, promise: nil)
+        unflushed[ObjectIdentifier(channel)] = channel
+    }
+
+    /// Ends a read burst: called by every handler's `channelReadComplete`,
+    /// and after work that did not come from a read (binds, the sweep).
+    func flush() {
+        guard !unflushed.isEmpty else { return }
+        for channel in unflushed.values { channel.flush() }
+        unflushed.removeAll(keepingCapacity: true)
     }
 
     private func socketAddress(_ address: TransportAddress) -> SocketAddress {
@@ -186,6 +213,8 @@ final class RelayShard: @unchecked Sendable {
     /// Binds a relay socket on this shard's loop, then reports to the core.
     private func bindRelay(id: UInt64, address: TransportAddress) {
         DatagramBootstrap(group: eventLoop)
+            .channelOption(.datagramVectorReadMessageCount, value: Self.vectorReadCount)
+            .channelOption(.recvAllocator, value: Self.vectorReadAllocator)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RelaySocketHandler(shard: self, relayed: address))
@@ -194,22 +223,26 @@ final class RelayShard: @unchecked Sendable {
             .bind(to: SocketAddress(address))
             .hop(to: eventLoop)
             .whenComplete { result in
-                let now = Date()
-                switch result {
-                case .success(let channel):
-                    if self.closeWhenBound.remove(address) != nil {
-                        channel.close(promise: nil)
-                        self.execute(self.server.relayBound(id: id, now: now))
-                        return
-                    }
-                    self.relaySockets[address] = channel
-                    self.logger.debug("relay socket bound", metadata: ["relayed": "\(address)", "shard": "\(self.index)"])
-                    self.execute(self.server.relayBound(id: id, now: now))
-                case .failure(let error):
-                    self.closeWhenBound.remove(address)
-                    self.logger.debug("relay bind failed", metadata: ["relayed": "\(address)", "error": "\(error)"])
-                    self.execute(self.server.relayBindFailed(id: id, now: now))
-                }
+                self.relayBindCompleted(result, id: id, address: address, now: Date())
+                self.flush()
             }
+    }
+
+    private func relayBindCompleted(_ result: Result<any Channel, any Error>, id: UInt64, address: TransportAddress, now: Date) {
+        switch result {
+        case .success(let channel):
+            if closeWhenBound.remove(address) != nil {
+                channel.close(promise: nil)
+                execute(server.relayBound(id: id, now: now))
+                return
+            }
+            relaySockets[address] = channel
+            logger.debug("relay socket bound", metadata: ["relayed": "\(address)", "shard": "\(index)"])
+            execute(server.relayBound(id: id, now: now))
+        case .failure(let error):
+            closeWhenBound.remove(address)
+            logger.debug("relay bind failed", metadata: ["relayed": "\(address)", "error": "\(error)"])
+            execute(server.relayBindFailed(id: id, now: now))
+        }
     }
 }

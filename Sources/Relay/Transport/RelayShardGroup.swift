@@ -6,34 +6,19 @@ import NIOCore
 /// `configureDatagramListener` on each UDP listener and
 /// `configureStreamConnection` in each accepted TCP connection.
 ///
-/// Shards share nothing: each gets a contiguous slice of the relay port range
-/// and its share of the allocation quotas, so no lock is taken per packet.
-/// A UDP listener lives on one loop, so all UDP clients of that listener use
+/// Shards share only `RelayResources` (ports, reservations, quotas), locked
+/// when an allocation starts or ends and never per packet. A UDP listener lives on one loop, so all UDP clients of that listener use
 /// its shard; TCP connections are spread over loops by the server bootstrap.
 final class RelayShardGroup: Sendable {
     let shards: [RelayShard]
 
     init(configuration: TURNConfiguration, eventLoopGroup: any EventLoopGroup, logger: Logger,
          metrics: RelayMetrics = RelayMetrics()) {
-        let loops = Array(eventLoopGroup.makeIterator())
-        let count = max(loops.count, 1)
-        shards = loops.enumerated().map { index, loop in
-            var slice = configuration
-            slice.portRange = Self.slice(configuration.portRange, index: index, of: count)
-            slice.maximumAllocations = max(1, configuration.maximumAllocations / count)
-            return RelayShard(index: index, eventLoop: loop, configuration: slice, logger: logger, metrics: metrics)
+        let resources = RelayResources(configuration: configuration)
+        shards = eventLoopGroup.makeIterator().enumerated().map { index, loop in
+            RelayShard(index: index, eventLoop: loop, configuration: configuration, resources: resources,
+                       logger: logger, metrics: metrics)
         }
-    }
-
-    /// The `index`-th of `count` contiguous slices, each starting on an even
-    /// port so EVEN-PORT pairs never straddle two shards.
-    static func slice(_ range: ClosedRange<UInt16>, index: Int, of count: Int) -> ClosedRange<UInt16> {
-        let total = range.count
-        guard count > 1, total >= 2 * count else { return range }
-        let size = (total / count) & ~1
-        let lower = Int(range.lowerBound) + index * size
-        let upper = index == count - 1 ? Int(range.upperBound) : lower + size - 1
-        return UInt16(lower)...UInt16(upper)
     }
 
     func shard(for eventLoop: any EventLoop) -> RelayShard {

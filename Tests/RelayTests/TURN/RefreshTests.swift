@@ -21,7 +21,7 @@ import Testing
         #expect(try TURNTestHarness.reply(actions).message.first(.lifetime) == .lifetime(0))
         #expect(actions.contains(.closeRelay(relayed)))
         #expect(harness.server.allocationCount == 0)
-        #expect(harness.server.pools[.ipv4]?.available == 16384)
+        #expect(harness.server.resources.available(family: .ipv4) == 16384)
     }
 
     @Test func refreshErrors() throws {
@@ -101,6 +101,6 @@ import Testing
         guard case .bindRelay(let id, let relayed)? = actions.first else { Issue.record("\(actions)"); return }
         #expect(harness.server.connectionClosed(client.fiveTuple) == [.closeRelay(relayed)])
         #expect(harness.server.relayBound(id: id, now: harness.now) == [])
-        #expect(harness.server.pools[.ipv4]?.available == 1)
+        #expect(harness.server.resources.available(family: .ipv4) == 1)
     }
 }

@@ -37,10 +37,10 @@ import Testing
         guard case .reservationToken(let token)? = response.message.first(.reservationToken) else {
             Issue.record("no token"); return
         }
-        #expect(harness.server.pools[.ipv4]?.available == 0)
+        #expect(harness.server.resources.available(family: .ipv4) == 0)
         harness.advance(31)
         _ = harness.server.expire(now: harness.now)
-        #expect(harness.server.pools[.ipv4]?.available == 1)
+        #expect(harness.server.resources.available(family: .ipv4) == 1)
         var second = harness.makeClient(TURNTestHarness.client(port: 50002))
         try harness.learnNonce(&second)
         #expect(try TURNTestHarness.errorCode(harness.send(harness.signed(
@@ -101,9 +101,34 @@ import Testing
             actions = harness.server.relayBindFailed(id: id, now: harness.now)
         }
         #expect(try TURNTestHarness.errorCode(actions) == 508)
-        #expect(harness.server.pools[.ipv4]?.available == 16384)
+        #expect(harness.server.resources.available(family: .ipv4) == 16384)
         #expect(harness.server.pendingByFiveTuple.isEmpty)
         // The client may try again.
         try harness.allocate(&client)
+    }
+}
+
+@Suite struct SharedResourcesTests {
+    /// A TCP client's second connection may land on another shard: the token
+    /// and the quota are shared through `RelayResources`.
+    @Test func tokensAndQuotasSpanShards() throws {
+        var first = TURNTestHarness { $0.maximumAllocationsPerUser = 2 }
+        var second = TURNTestHarness()
+        second.server = TURNServer(configuration: first.server.configuration, resources: first.server.resources)
+        var rtp = first.makeClient(TURNTestHarness.client(port: 1, transport: .tcp))
+        let (response, relayed) = try first.allocate(&rtp, [.evenPort(reserveNextPort: true)])
+        guard case .reservationToken(let token)? = response.message.first(.reservationToken) else {
+            Issue.record("no token"); return
+        }
+        var rtcp = second.makeClient(TURNTestHarness.client(port: 2, transport: .tcp))
+        let (_, next) = try second.allocate(&rtcp, [.reservationToken(token)])
+        #expect(next.port == relayed.port + 1)
+        var third = second.makeClient(TURNTestHarness.client(port: 3, transport: .tcp))
+        try second.learnNonce(&third)
+        #expect(try TURNTestHarness.errorCode(second.send(
+            second.signed(.allocate, [.requestedTransport(17)], client: third), from: third.fiveTuple)) == 486)
+        // Ending one allocation frees the user's slot on every shard.
+        _ = first.server.connectionClosed(rtp.fiveTuple)
+        try second.allocate(&third)
     }
 }

@@ -38,11 +38,14 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         let listener: any Channel
         let serverAddress: SocketAddress
 
-        init(tcp: Bool = false) async throws {
+        let host: String
+
+        init(tcp: Bool = false, host: String = "127.0.0.1") async throws {
+            self.host = host
             group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             var configuration = TURNConfiguration(
                 realm: LoopbackRelayTests.realm, secret: LoopbackRelayTests.secret,
-                relayAddresses: [RelayAddress(bind: IPAddress("127.0.0.1")!)])
+                relayAddresses: [RelayAddress(bind: IPAddress(host)!)])
             configuration.peerPolicy = PeerPolicy(allowLoopback: true)
             configuration.portRange = 42000...42999
             let shards = RelayShardGroup(configuration: configuration, eventLoopGroup: group, logger: Logger(label: "test"))
@@ -53,13 +56,15 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                     .childChannelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try shards.configureStreamConnection(channel) }
                     }
-                    .bind(host: "127.0.0.1", port: 0).get()
+                    .bind(host: host, port: 0).get()
             } else {
                 listener = try await DatagramBootstrap(group: group)
+                    .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
+                    .channelOption(.recvAllocator, value: RelayShard.vectorReadAllocator)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
                     }
-                    .bind(host: "127.0.0.1", port: 0).get()
+                    .bind(host: host, port: 0).get()
             }
             serverAddress = try #require(listener.localAddress)
         }
@@ -70,7 +75,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
                 }
-                .bind(host: "127.0.0.1", port: 0).get()
+                .bind(host: host, port: 0).get()
             return (channel, collector)
         }
 
@@ -88,8 +93,10 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         return try STUNMessage(decoding: Array(reply.data.readableBytesView))
     }
 
-    @Test func udpAllocationRelaysChannelDataBothWays() async throws {
-        let fixture = try await Fixture()
+    @Test(arguments: ["127.0.0.1", "::1"])
+    func udpAllocationRelaysChannelDataBothWays(host: String) async throws {
+        let fixture = try await Fixture(host: host)
+        let family: [STUNAttribute] = host.contains(":") ? [.requestedAddressFamily(AddressFamily.ipv6.rawValue)] : []
         let (client, inbox) = try await fixture.udpSocket()
         let (peer, peerInbox) = try await fixture.udpSocket()
         let server = fixture.serverAddress
@@ -107,7 +114,8 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                         attributes: attributes + [.username(credential.username), .realm(Self.realm), .nonce(nonce)])
                 .encode(integrity: .sha1(key), fingerprint: true)
         }
-        let allocated = try await Self.exchange(signed(.allocate, [.requestedTransport(17)]), via: client, collector: inbox, to: server)
+        let allocated = try await Self.exchange(
+            signed(.allocate, [.requestedTransport(17)] + family), via: client, collector: inbox, to: server)
         guard case .xorRelayedAddress(let relayed)? = allocated.first(.xorRelayedAddress) else {
             Issue.record("allocate failed: \(allocated)"); return
         }
@@ -129,6 +137,14 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         #expect(try ChannelData(decoding: Array(atClient.data.readableBytesView))
             == ChannelData(channelNumber: 0x4000, payload: Array("hi client".utf8)))
 
+        // Full-size media packets survive vector reads in both directions.
+        let big = (0..<1200).map { UInt8(truncatingIfNeeded: $0) }
+        try await client.writeAndFlush(AddressedEnvelope(
+            remoteAddress: server, data: ByteBuffer(bytes: ChannelData(channelNumber: 0x4000, payload: big).encode(padded: false))))
+        #expect(Array(try await peerInbox.next(on: peer.eventLoop).get().data.readableBytesView) == big)
+        try await peer.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(relayed), data: ByteBuffer(bytes: big)))
+        #expect(try ChannelData(decoding: Array(try await inbox.next(on: client.eventLoop).get().data.readableBytesView)).payload == big)
+
         // Garbage is dropped and the server keeps answering.
         try await client.writeAndFlush(AddressedEnvelope(remoteAddress: server, data: ByteBuffer(bytes: [0xFF, 0x00, 0x13])))
         let again = try await Self.exchange(TURNTestHarness.unsigned(.binding), via: client, collector: inbox, to: server)
@@ -137,6 +153,70 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         let deleted = try await Self.exchange(signed(.refresh, [.lifetime(0)]), via: client, collector: inbox, to: server)
         #expect(deleted.first(.lifetime) == .lifetime(0))
         try await client.close()
+        try await peer.close()
+        try await fixture.shutdown()
+    }
+
+    /// Reads exactly `count` bytes from a TCP collector.
+    static func read(_ count: Int, from collector: Collector<ByteBuffer>, on loop: any EventLoop,
+                     buffered: inout [UInt8]) async throws -> [UInt8] {
+        while buffered.count < count {
+            buffered += Array(try await collector.next(on: loop).get().readableBytesView)
+        }
+        defer { buffered.removeFirst(count) }
+        return Array(buffered.prefix(count))
+    }
+
+    static func readSTUN(from collector: Collector<ByteBuffer>, on loop: any EventLoop,
+                         buffered: inout [UInt8]) async throws -> STUNMessage {
+        let header = try await read(20, from: collector, on: loop, buffered: &buffered)
+        let length = Int(header[2]) << 8 | Int(header[3])
+        let body = try await read(length, from: collector, on: loop, buffered: &buffered)
+        return try STUNMessage(decoding: header + body)
+    }
+
+    @Test func tcpAllocationRelaysPaddedChannelData() async throws {
+        let fixture = try await Fixture(tcp: true)
+        let (peer, peerInbox) = try await fixture.udpSocket()
+        let collector = Collector<ByteBuffer>()
+        let client = try await ClientBootstrap(group: fixture.group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(to: fixture.serverAddress).get()
+        var buffered: [UInt8] = []
+        func exchange(_ bytes: [UInt8]) async throws -> STUNMessage {
+            try await client.writeAndFlush(ByteBuffer(bytes: bytes))
+            return try await Self.readSTUN(from: collector, on: client.eventLoop, buffered: &buffered)
+        }
+        let challenge = try await exchange(TURNTestHarness.unsigned(.allocate, [.requestedTransport(17)]))
+        guard case .nonce(let nonce)? = challenge.first(.nonce) else { Issue.record("no nonce"); return }
+        let credential = TURNCredentialMinter(secret: Self.secret).mint(user: "1001", ttl: .seconds(600), now: Date())
+        let key = STUNIntegrityKey.longTerm(username: credential.username, realm: Self.realm, password: credential.credential)!
+        func signed(_ method: STUNMethod, _ attributes: [STUNAttribute]) -> [UInt8] {
+            STUNMessage(type: STUNMessageType(method: method, messageClass: .request), transactionID: .random(),
+                        attributes: attributes + [.username(credential.username), .realm(Self.realm), .nonce(nonce)])
+                .encode(integrity: .sha1(key))
+        }
+        let allocated = try await exchange(signed(.allocate, [.requestedTransport(17)]))
+        guard case .xorRelayedAddress(let relayed)? = allocated.first(.xorRelayedAddress) else {
+            Issue.record("allocate failed: \(allocated)"); return
+        }
+        let peerAddress = TransportAddress(peer.localAddress!)!
+        let bound = try await exchange(signed(.channelBind, [.channelNumber(0x5000), .xorPeerAddress(peerAddress)]))
+        #expect(bound.messageClass == .successResponse)
+
+        // Client to peer: a padded frame; the padding never reaches the peer.
+        try await client.writeAndFlush(ByteBuffer(bytes: ChannelData(channelNumber: 0x5000, payload: [1, 2, 3, 4, 5]).encode(padded: true)))
+        #expect(Array(try await peerInbox.next(on: peer.eventLoop).get().data.readableBytesView) == [1, 2, 3, 4, 5])
+        // Peer to client: framed and padded to four bytes over TCP.
+        try await peer.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(relayed), data: ByteBuffer(bytes: [9, 8, 7])))
+        let frame = try await Self.read(8, from: collector, on: client.eventLoop, buffered: &buffered)
+        #expect(frame == [0x50, 0x00, 0x00, 0x03, 9, 8, 7, 0])
+
+        // Closing the connection ends the allocation: the relayed port stops relaying.
+        try await client.close()
+        try await peer.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(relayed), data: ByteBuffer(bytes: [1])))
         try await peer.close()
         try await fixture.shutdown()
     }
