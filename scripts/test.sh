@@ -10,5 +10,5 @@ PYTHON=.venv-test/bin/python scripts/fetch-swagger-ui.sh
 scripts/check-layering.sh
 
 swift build
-swift test
+timeout --kill-after=30 1800 swift test
 .venv-test/bin/python -m pytest -q Tests/interop

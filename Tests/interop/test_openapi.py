@@ -24,18 +24,6 @@ CHECKS = ",".join([
     "response_headers_conformance",
 ])
 
-# Operations the document describes whose behaviour lands with the rest of issue 6 (auth,
-# TURN credentials, and the rate limiter whose headers every /api/* response carries).
-# Until then the server answers them 404 or without those headers, so schemathesis would
-# rightly fail: they are left out here, by path, and nowhere else. Empty this list when
-# those endpoints are merged.
-AWAITING_ISSUE_6 = [
-    "/api/auth/guest",
-    "/api/auth/register",
-    "/api/auth/login",
-    "/api/turn/credentials",
-    "/api/health/redis",
-]
 
 
 def require(module):
@@ -71,12 +59,10 @@ def test_document_is_valid_openapi_3(appliance):
     document = response.json()
     validator.validate(document)
     assert document["openapi"] == "3.0.3"
-    for path in AWAITING_ISSUE_6:
-        assert path in document["paths"], f"{path} is excluded below but not documented"
 
 
 def test_binary_conforms_to_its_document(appliance, tmp_path):
-    """Every operation not awaiting issue 6, through schemathesis' example, coverage and
+    """Every documented operation, through schemathesis' example, coverage and
     fuzzing phases (30 examples each). The document is read from a file so that
     schemathesis also tests `GET /swagger.json`, which it skips when it loads it by URL."""
     require("schemathesis")
@@ -92,15 +78,13 @@ def test_binary_conforms_to_its_document(appliance, tmp_path):
         "--workers", "2",
         "--report", "ndjson", "--report-dir", str(tmp_path / "report"),
     ]
-    for path in AWAITING_ISSUE_6:
-        command += ["--exclude-path", path]
     result = subprocess.run(command, capture_output=True, text=True, timeout=900,
                             env={**os.environ, "NO_COLOR": "1"})
     print(result.stdout[-20000:], result.stderr[-5000:])
     assert result.returncode == 0, "schemathesis found problems:\n" + result.stdout[-8000:]
 
     documented = {f"{method.upper()} {path}" for path, methods in document["paths"].items() for method in methods}
-    expected = {label for label in documented if label.split(" ", 1)[1] not in AWAITING_ISSUE_6}
+    expected = documented
     report = next((tmp_path / "report").glob("*.ndjson")).read_text()
     tested = set(re.findall(r'"label":"([A-Z]+ [^"]+)"', report))
     assert tested == expected, f"untested: {sorted(expected - tested)}"

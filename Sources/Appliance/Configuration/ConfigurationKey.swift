@@ -53,6 +53,13 @@ extension ConfigurationKey {
     static let relayPublicAddress = Self("relay.publicAddress")
     static let relayCredentialTTL = Self("relay.credentialTTL")
     static let relayAuthSecret = Self("relay.authSecret", isSecret: true)
+    static let relayRealm = Self("relay.realm")
+    static let relayPortRange = Self("relay.portRange")
+    static let relayAllowedPeers = Self("relay.allowedPeers", isList: true)
+    static let relayAllowLoopbackPeers = Self("relay.allowLoopbackPeers")
+    static let relayMaxAllocationAge = Self("relay.maxAllocationAge")
+    static let relayMaxAllocationsPerUser = Self("relay.maxAllocationsPerUser")
+    static let relayMaxAllocations = Self("relay.maxAllocations")
     static let logLevel = Self("log.level", alias: "LOG_LEVEL")
     static let logFormat = Self("log.format")
     static let metricsAllowFrom = Self("metrics.allowFrom", isList: true)
@@ -65,6 +72,8 @@ extension ConfigurationKey {
         .rateLimitSocketEventsMax, .rateLimitSocketEventsWindow, .rateLimitSocketConnectsMax, .rateLimitSocketConnectsWindow,
         .realtimePingInterval, .realtimePingTimeout, .realtimeMaxPayload, .realtimeConnectTimeout, .callsRingTimeout,
         .relayEnabled, .relayPort, .relayListenAddresses, .relayPublicAddress, .relayCredentialTTL, .relayAuthSecret,
+        .relayRealm, .relayPortRange, .relayAllowedPeers, .relayAllowLoopbackPeers, .relayMaxAllocationAge,
+        .relayMaxAllocationsPerUser, .relayMaxAllocations,
         .logLevel, .logFormat, .metricsAllowFrom,
     ]
 }

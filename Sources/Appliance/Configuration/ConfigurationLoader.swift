@@ -68,6 +68,23 @@ struct ConfigurationLoader {
         let relayAuthSecret = reader.readOptional(.relayAuthSecret, Parse.text)?.value
         if relayAuthSecret == nil { reader.record(.relayAuthSecret, display: "(unset: derived from the JWT secret)", origin: .defaulted) }
         if let relayAuthSecret, let message = SecretStore.weakness(of: relayAuthSecret) { reader.problem(.relayAuthSecret, message) }
+        let relayRealm = reader.read(.relayRealm, default: ProcessInfo.processInfo.hostName, Parse.text)
+        let relayPortRange = reader.read(.relayPortRange, default: UInt16(49152)...UInt16(65535), Parse.portRange)
+        let relayAllowedPeers = reader.readList(.relayAllowedPeers, default: [], Parse.cidr)
+        let relayAllowLoopback = reader.read(.relayAllowLoopbackPeers, default: false, Parse.bool)
+        let relayMaxAge = reader.read(.relayMaxAllocationAge, default: Duration.seconds(12 * 3600), Parse.duration)
+        let relayPerUser = reader.read(.relayMaxAllocationsPerUser, default: 10, Parse.positiveInteger)
+        let relayTotal = reader.read(.relayMaxAllocations, default: 10_000, Parse.positiveInteger)
+        let relay = RelayConfiguration(
+            listenAddresses: relayAddresses, port: relayPort, realm: relayRealm,
+            publicAddresses: relayPublicAddress.flatMap { IPAddress($0) }.map { [$0] } ?? [],
+            portRange: relayPortRange, allowedPeerNetworks: relayAllowedPeers, allowLoopbackPeers: relayAllowLoopback,
+            maximumAllocationAge: relayMaxAge, maximumAllocationsPerUser: relayPerUser, maximumAllocations: relayTotal)
+        if relayEnabled {
+            for problem in relay.relayAddressProblems {
+                reader.problem(.relayPublicAddress, "\(problem); set relay.publicAddress (NOTRACK_RELAY_PUBLIC_ADDRESS) to this box's public IP, or listen on a specific address")
+            }
+        }
         if relayEnabled, relayPort == httpPort, relayPort != 0 {
             reader.problem(.relayPort, "is the same TCP port as http.port (\(httpPort)); give the relay its own port (3478 is standard)")
         }
@@ -96,7 +113,7 @@ struct ConfigurationLoader {
                 engineIO: engineIO,
                 calls: calls,
                 relayEnabled: relayEnabled,
-                relay: RelayConfiguration(listenAddresses: relayAddresses, port: relayPort),
+                relay: relay,
                 relayPublicAddress: relayPublicAddress,
                 relayCredentialTTL: relayCredentialTTL,
                 relayAuthSecret: relayAuthSecret,

@@ -1,4 +1,6 @@
+import Foundation
 import Logging
+import Relay
 import Signal
 
 /// Parsers for configuration values. Each failure says what a valid value looks like.
@@ -99,6 +101,24 @@ enum Parse {
         return valid
             ? .success(raw)
             : .failure(.init(message: "must be an IP address (0.0.0.0 for every interface, 127.0.0.1 for this machine only) or a host name"))
+    }
+
+    /// Relayed ports, `LOW-HIGH` within 1024–65535 (RFC 8656 §6.2 suggests 49152–65535).
+    static func portRange(_ raw: String) -> Result<ClosedRange<UInt16>, Failure> {
+        let parts = raw.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let low = UInt16(parts[0]), let high = UInt16(parts[1]), low >= 1024, low <= high else {
+            return .failure(.init(message: "must be a port range LOW-HIGH within 1024-65535, such as 49152-65535"))
+        }
+        return .success(low...high)
+    }
+
+    /// A network the relay may reach (`relay.allowedPeers`), in the relay's own CIDR notation.
+    static func cidr(_ raw: String) -> Result<CIDR, Failure> {
+        do {
+            return .success(try CIDR(raw))
+        } catch {
+            return .failure(.init(message: "\(error)"))
+        }
     }
 
     static func ipRange(_ raw: String) -> Result<IPRange, Failure> {

@@ -18,12 +18,16 @@ struct ApplianceRuntime {
         // secret stops start-up.
         let secret = try resolveSecret()
         logChoices()
-        let signalServices = try await makeSignalServices(secret: secret)
+        // One secret, two uses: the relay checks the TURN credentials that Signal hands out.
+        let turnSecret = configuration.relayAuthSecret.map(TURNSecret.init) ?? TURNSecret.derived(fromJWTSecret: Array(secret.utf8))
+        let signalServices = try await makeSignalServices(secret: secret, turnSecret: turnSecret)
 
         var services: [any Service] = []
         var readinessChecks: [any ReadinessCheck] = []
         if configuration.relayEnabled {
-            let relay = RelayServer(configuration: configuration.relay, logger: Logger(label: "notrack.relay"))
+            var relayConfiguration = configuration.relay
+            relayConfiguration.turnSecret = turnSecret
+            let relay = RelayServer(configuration: relayConfiguration, logger: Logger(label: "notrack.relay"))
             services.append(RelayService(relay: relay))
             readinessChecks.append(RelayReadiness(relay: relay))
         }
@@ -71,15 +75,13 @@ struct ApplianceRuntime {
     }
 
     /// The accounts database, token signing and ICE servers, all from the one secret.
-    private func makeSignalServices(secret: String) async throws -> SignalServer.Services {
+    private func makeSignalServices(secret: String, turnSecret: TURNSecret) async throws -> SignalServer.Services {
         let accounts: AccountStore
         do {
             accounts = try AccountStore(directory: configuration.dataDirectory)
         } catch {
             throw StartupFailure(description: "cannot open the accounts database in \(configuration.dataDirectory): \(error); check dataDir and its permissions")
         }
-        let turnSecret = configuration.relayAuthSecret.map(TURNSecret.init) ?? TURNSecret.derived(fromJWTSecret: Array(secret.utf8))
-        // `TURNSecretSource` answers the same for the CLI; here the secret may have just been generated.
         return SignalServer.Services(
             accounts: accounts,
             authenticator: await JWTAuthenticator(secret: secret, lifetime: configuration.tokenLifetime),

@@ -65,6 +65,7 @@ import Testing
     @Test func aConfigFileMeansProductionUnlessSaidOtherwise() throws {
         var environment = secret
         environment["NOTRACK_DATA_DIR"] = "/tmp/notrack-test"
+        environment["NOTRACK_RELAY_PUBLIC_ADDRESS"] = "203.0.113.10"
         let configuration = try load(.init(environment: environment, file: file("http:\n  port: 3000\n")))
         #expect(configuration.environment == .production)
         #expect(configuration.httpHost == "0.0.0.0")
@@ -74,6 +75,7 @@ import Testing
     @Test func nodeEnvIsAcceptedForTheEnvironment() throws {
         var environment = secret
         environment["NODE_ENV"] = "production"
+        environment["NOTRACK_RELAY_PUBLIC_ADDRESS"] = "203.0.113.10"
         #expect(try load(.init(environment: environment)).environment == .production)
     }
 

@@ -25,7 +25,8 @@ import Testing
     @Test func isAValidProductionConfigurationOnceTheSecretExists() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)
         let file = try ConfigurationFile.parse(text, path: Self.path, knownKeys: Set(ConfigurationKey.all.map(\.name))).get()
-        let sources = ConfigurationSources(environment: ["JWT_SECRET": String(repeating: "z", count: 48)], file: file)
+        let sources = ConfigurationSources(
+            environment: ["JWT_SECRET": String(repeating: "z", count: 48), "NOTRACK_RELAY_PUBLIC_ADDRESS": "203.0.113.10"], file: file)
         // The file names /etc/notrack/secret; the inline secret stands in for it here.
         var withoutFile = sources
         withoutFile.file = ConfigurationFile(path: file.path, values: file.values.filter { $0.key != "auth.jwtSecretFile" })
