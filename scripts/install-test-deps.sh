@@ -4,10 +4,11 @@
 #   runs with /usr/bin/python3);
 # - .venv-test, a virtual environment with Tests/interop/requirements.txt from PyPI
 #   (schemathesis and openapi-spec-validator are not in Debian). scripts/test.sh runs the
-#   end-to-end tests with it.
+#   end-to-end tests with it;
+# - coturn, for its TURN client turnutils_uclient (its server is not started).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/apt-install-missing.sh libsqlite3-dev python3 python3-venv python3-pytest python3-requests python3-prometheus-client
+scripts/apt-install-missing.sh libsqlite3-dev python3 python3-venv python3-pytest python3-requests python3-prometheus-client coturn
 # The venv records the requirements it was built from; it is rebuilt only when they change.
 venv=.venv-test
 requirements=Tests/interop/requirements.txt
