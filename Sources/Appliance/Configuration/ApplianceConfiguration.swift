@@ -26,7 +26,7 @@ struct ApplianceConfiguration: Sendable {
     var httpHost: String
     var httpPort: Int
     var allowedOrigins: [String]
-    var trustedProxies: [IPRange]
+    var trustedProxies: [CIDR]
     var maxBodyBytes: Int
     /// Absolute path of the static files served over HTTP (Swagger UI in its `swagger-ui` folder).
     var assetsDirectory: String
@@ -47,7 +47,7 @@ struct ApplianceConfiguration: Sendable {
     var relayAuthSecret: String?
     var logLevel: Logger.Level
     var logFormat: LogFormat
-    var metricsAllowFrom: [IPRange]
+    var metricsAllowFrom: [CIDR]
     /// Every key's effective value (secrets redacted) and origin, for `check-config` and the start-up log.
     var report: [ConfigurationReport.Entry]
 }

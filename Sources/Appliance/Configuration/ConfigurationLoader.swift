@@ -22,7 +22,7 @@ struct ConfigurationLoader {
         let httpHost = reader.read(.httpHost, default: development ? "127.0.0.1" : "0.0.0.0", Parse.host)
         let httpPort = reader.read(.httpPort, default: 3000, Parse.port)
         let allowedOrigins = reader.readList(.httpAllowedOrigins, default: [], Parse.origin)
-        let trustedProxies = reader.readList(.httpTrustedProxies, default: [], Parse.ipRange)
+        let trustedProxies = reader.readList(.httpTrustedProxies, default: [], Parse.cidr)
         let maxBodyBytes = reader.read(.httpMaxBodySize, default: 100 * 1024, Parse.positiveInteger)
         let assetsDirectory = absolute(
             reader.read(.httpAssetsDir, default: development ? "./.notrack-assets" : "/usr/share/notrack", Parse.path))
@@ -90,7 +90,7 @@ struct ConfigurationLoader {
         }
         let logLevel = reader.read(.logLevel, default: Logger.Level.info, Parse.logLevel)
         let logFormat = reader.read(.logFormat, default: ApplianceConfiguration.LogFormat.auto, Parse.logFormat)
-        let allowFrom = reader.readList(.metricsAllowFrom, default: IPRange.loopbackAndPrivate, Parse.ipRange)
+        let allowFrom = reader.readList(.metricsAllowFrom, default: ClientNetworks.loopbackAndPrivate, Parse.cidr)
 
         if !reader.problems.isEmpty { return .failure(.init(problems: reader.problems)) }
         return .success(

@@ -85,14 +85,14 @@ enum Parse {
 
     /// An IP literal to bind (`0.0.0.0`, `::`, `192.0.2.10`).
     static func ipLiteral(_ raw: String) -> Result<String, Failure> {
-        IPRange.addressBytes(raw) == nil
+        IPAddress(raw) == nil
             ? .failure(.init(message: "must be an IPv4 or IPv6 address such as 0.0.0.0 or ::"))
             : .success(raw)
     }
 
     /// An address or DNS name to listen on.
     static func host(_ raw: String) -> Result<String, Failure> {
-        if IPRange.addressBytes(raw) != nil { return .success(raw) }
+        if IPAddress(raw) != nil { return .success(raw) }
         let labels = raw.split(separator: ".", omittingEmptySubsequences: false)
         let valid = !raw.isEmpty && raw.count <= 253 && labels.allSatisfy { label in
             (1...63).contains(label.count) && label.first != "-" && label.last != "-"
@@ -119,11 +119,6 @@ enum Parse {
         } catch {
             return .failure(.init(message: "\(error)"))
         }
-    }
-
-    static func ipRange(_ raw: String) -> Result<IPRange, Failure> {
-        IPRange(raw).map { .success($0) }
-            ?? .failure(.init(message: "must be an address or CIDR range such as 10.0.0.0/8 or fd00::/8"))
     }
 
     private static func oneOf<T: RawRepresentable>(_ raw: String, _ cases: [T]) -> Result<T, Failure> where T.RawValue == String {

@@ -54,10 +54,10 @@ struct ApplianceRuntime {
                 metricsExposition: metricsExposition,
                 isMetricsClientAllowed: { peer in
                     guard let ip = peer?.ipAddress else { return false }
-                    return allowFrom.contains { $0.contains(address: ip) }
+                    return ClientNetworks.contains(allowFrom, address: ip)
                 },
                 isTrustedProxy: { [trustedProxies = configuration.trustedProxies] ip in
-                    trustedProxies.contains { $0.contains(address: ip) }
+                    ClientNetworks.contains(trustedProxies, address: ip)
                 },
                 onListening: { address in
                     httpLogger.info("http listening", metadata: ["url": "http://\(Self.urlHost(address))"])

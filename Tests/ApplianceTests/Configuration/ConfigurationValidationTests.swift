@@ -31,7 +31,7 @@ import Testing
         ("NOTRACK_RELAY_ENABLED", "yes please", "relay.enabled", "true or false"),
         ("LOG_LEVEL", "loud", "log.level", "one of trace"),
         ("NOTRACK_LOG_FORMAT", "xml", "log.format", "auto, json, text"),
-        ("NOTRACK_METRICS_ALLOW_FROM", "10.0.0.0/33", "metrics.allowFrom", "CIDR"),
+        ("NOTRACK_METRICS_ALLOW_FROM", "10.0.0.0/33", "metrics.allowFrom", "not a valid prefix length"),
         ("NOTRACK_RELAY_LISTEN_ADDRESSES", "eth0", "relay.listenAddresses", "IPv4 or IPv6"),
         ("JWT_SECRET", "short", "auth.jwtSecret", "at least 32"),
     ])

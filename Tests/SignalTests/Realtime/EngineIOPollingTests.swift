@@ -18,8 +18,16 @@ struct EchoDelegate: EngineIOServerDelegate {
     static let configuration = EngineIOConfiguration(
         pingInterval: 300, pingTimeout: 200, maxPayload: 1_000, allowedOrigins: .list(["https://app.example"]))
 
-    func withApp(_ test: @escaping @Sendable (any TestClientProtocol, EngineIOServer) async throws -> Void) async throws {
-        let engine = EngineIOServer(path: "/engine.io/", configuration: Self.configuration, delegate: EchoDelegate())
+    /// The same limits with a heartbeat too slow to interleave a ping with a test's own
+    /// packets on a busy machine; only the heartbeat test uses the fast one.
+    static let quietConfiguration = EngineIOConfiguration(
+        pingInterval: 60_000, pingTimeout: 60_000, maxPayload: 1_000, allowedOrigins: .list(["https://app.example"]))
+
+    func withApp(
+        configuration: EngineIOConfiguration = Self.quietConfiguration,
+        _ test: @escaping @Sendable (any TestClientProtocol, EngineIOServer) async throws -> Void
+    ) async throws {
+        let engine = EngineIOServer(path: "/engine.io/", configuration: configuration, delegate: EchoDelegate())
         let router = Router()
         engine.addRoutes(to: router)
         try await Application(router: router).test(.router) { client in try await test(client, engine) }
@@ -32,7 +40,7 @@ struct EchoDelegate: EngineIOServerDelegate {
     }
 
     @Test func opensASession() async throws {
-        try await withApp { client, engine in
+        try await withApp(configuration: Self.configuration) { client, engine in
             let body = try await client.execute(uri: "/engine.io/?EIO=4&transport=polling", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/plain; charset=UTF-8")
@@ -108,7 +116,7 @@ struct EchoDelegate: EngineIOServerDelegate {
     }
 
     @Test func heartbeatPingsThePollAndTimesOut() async throws {
-        try await withApp { client, engine in
+        try await withApp(configuration: Self.configuration) { client, engine in
             let sid = try await Self.sid(from: client.execute(uri: "/engine.io/?EIO=4&transport=polling", method: .get) { String(buffer: $0.body) })
             let uri = "/engine.io/?EIO=4&transport=polling&sid=\(sid)"
             try await client.execute(uri: uri, method: .get) { response in
