@@ -28,9 +28,7 @@ struct Users: AsyncParsableCommand {
         func run() async throws {
             let configuration = try options.loadOrExit()
             try UserAdministration.check(RegistrationRules.usernameProblems(username))
-            let password = try PasswordInput.read(fromStandardInput: passwordStdin, confirm: true)
-            try UserAdministration.check(RegistrationRules.passwordProblems(password))
-            let hash = try await PasswordHasher(cost: UInt8(configuration.bcryptCost)).hash(password)
+            let hash = try await UserAdministration.newPasswordHash(configuration, fromStandardInput: passwordStdin)
             do {
                 let account = try await UserAdministration.store(configuration).create(username: username, passwordHash: hash)
                 print("created \(account.username) with extension \(account.extension)")
@@ -80,9 +78,7 @@ struct Users: AsyncParsableCommand {
             guard try await store.find(username: username) != nil else {
                 throw UserAdministration.failure("no account named \(username); `notrack users list` shows them")
             }
-            let password = try PasswordInput.read(fromStandardInput: passwordStdin, confirm: true)
-            try UserAdministration.check(RegistrationRules.passwordProblems(password))
-            let hash = try await PasswordHasher(cost: UInt8(configuration.bcryptCost)).hash(password)
+            let hash = try await UserAdministration.newPasswordHash(configuration, fromStandardInput: passwordStdin)
             try await store.updatePassword(username: username, passwordHash: hash)
             print("password changed for \(username)")
         }
@@ -97,6 +93,13 @@ enum UserAdministration {
         } catch {
             throw failure("cannot open the accounts database in \(configuration.dataDirectory): \(error); run as the service user or root")
         }
+    }
+
+    /// Reads a new password, holds it to the registration rules and hashes it.
+    static func newPasswordHash(_ configuration: ApplianceConfiguration, fromStandardInput: Bool) async throws -> String {
+        let password = try PasswordInput.read(fromStandardInput: fromStandardInput, confirm: true)
+        try check(RegistrationRules.passwordProblems(password))
+        return try await PasswordHasher(cost: UInt8(configuration.bcryptCost)).hash(password)
     }
 
     static func check(_ problems: [String]) throws {

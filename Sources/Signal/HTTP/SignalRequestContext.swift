@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 
@@ -9,6 +10,14 @@ public struct SignalRequestContext: RequestContext, RemoteAddressRequestContext 
     public let remoteAddress: SocketAddress?
     /// Set by `RequestIDMiddleware` before any other middleware runs.
     public var requestID = ""
+
+    /// JSON bodies without `\/` escapes, as Node's `JSON.stringify` writes them (TURN
+    /// credentials are base64 and often contain `/`).
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
+    }
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
