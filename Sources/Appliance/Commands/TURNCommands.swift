@@ -64,11 +64,17 @@ struct TURNCredentialsCommand: AsyncParsableCommand {
 
 /// The TURN secret from the configuration: `relay.authSecret`, or derived from the JWT secret.
 enum TURNSecretSource {
+    static func secret(for configuration: ApplianceConfiguration, jwtSecret: String) -> TURNSecret {
+        configuration.relayAuthSecret.map(TURNSecret.init) ?? TURNSecret.derived(fromJWTSecret: Array(jwtSecret.utf8))
+    }
+
+    /// The same, for commands that run before `serve` may have generated the secret.
     static func secret(for configuration: ApplianceConfiguration) throws -> TURNSecret {
-        if let explicit = configuration.relayAuthSecret { return TURNSecret(explicit) }
         switch configuration.secret {
         case .loaded(let secret, _):
-            return TURNSecret.derived(fromJWTSecret: Array(secret.utf8))
+            return Self.secret(for: configuration, jwtSecret: secret)
+        case .generate where configuration.relayAuthSecret != nil:
+            return Self.secret(for: configuration, jwtSecret: "")
         case .generate(let path):
             throw CommandFailure("no secret yet: \(path) is created when `notrack serve` first starts (development)")
         }

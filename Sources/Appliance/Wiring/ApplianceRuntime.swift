@@ -19,7 +19,7 @@ struct ApplianceRuntime {
         let secret = try resolveSecret()
         logChoices()
         // One secret, two uses: the relay checks the TURN credentials that Signal hands out.
-        let turnSecret = configuration.relayAuthSecret.map(TURNSecret.init) ?? TURNSecret.derived(fromJWTSecret: Array(secret.utf8))
+        let turnSecret = TURNSecretSource.secret(for: configuration, jwtSecret: secret)
         let signalServices = try await makeSignalServices(secret: secret, turnSecret: turnSecret)
 
         var services: [any Service] = []

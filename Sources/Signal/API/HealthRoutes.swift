@@ -32,8 +32,7 @@ struct HealthRoutes {
     }
 
     func liveness(now: Date) -> HealthReport.Liveness {
-        let elapsed = startedAt.duration(to: .now).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = startedAt.duration(to: .now).timeInterval
         return .init(timestamp: HealthReport.timestamp(now), uptime: (seconds * 1000).rounded() / 1000)
     }
 

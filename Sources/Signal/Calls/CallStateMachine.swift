@@ -69,8 +69,7 @@ public struct CallStateMachine<Payload: Sendable & Equatable>: Sendable {
         guard calleeOnline else { return .error(to: caller, .userNotFound, "User \(callee) is not online") }
         if isBusy(caller) { return .error(to: caller, .alreadyInCall, "You are already in a call") }
         if isBusy(callee) { return .error(to: caller, .alreadyInCall, "User \(callee) is already in a call") }
-        let seconds = Double(ringTimeout.components.seconds) + Double(ringTimeout.components.attoseconds) / 1e18
-        calls.append(Call(caller: caller, callee: callee, state: .ringing, startedAt: now, answeredAt: nil, ringDeadline: now.addingTimeInterval(seconds)))
+        calls.append(Call(caller: caller, callee: callee, state: .ringing, startedAt: now, answeredAt: nil, ringDeadline: now.addingTimeInterval(ringTimeout.timeInterval)))
         return Outcome(deliveries: [
             Delivery(to: callee, message: .incomingCall(from: caller, offer: offer)),
             Delivery(to: caller, message: .callMade(to: callee)),

@@ -10,10 +10,7 @@ public struct RateLimit: Sendable, Equatable {
         self.window = window
     }
 
-    var windowSeconds: TimeInterval {
-        let components = window.components
-        return Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
+    var windowSeconds: TimeInterval { window.timeInterval }
 }
 
 /// A fixed-window counter per client, as express-rate-limit counts: a client's window opens
