@@ -7,7 +7,8 @@ struct CheckConfig: AsyncParsableCommand {
         commandName: "check-config",
         abstract: "Validate the configuration and print the effective values (secrets redacted).",
         discussion: """
-            Exits 0 when the configuration is valid, 1 with every problem listed otherwise.
+            Exits 0 when the configuration is valid, 1 with every problem listed otherwise. \
+            Warnings (settings that work but deserve attention) go to standard error.
 
             Examples:
               notrack check-config
@@ -20,6 +21,9 @@ struct CheckConfig: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.loadOrExit()
+        for warning in configuration.warnings {
+            StandardError.print("warning: \(warning)")
+        }
         print(ConfigurationReport.render(configuration.report))
         if case .generate(let path) = configuration.secret {
             print("# development: a secret will be generated at \(path) on first start")

@@ -50,4 +50,7 @@ struct ApplianceConfiguration: Sendable {
     var metricsAllowFrom: [CIDR]
     /// Every key's effective value (secrets redacted) and origin, for `check-config` and the start-up log.
     var report: [ConfigurationReport.Entry]
+    /// Settings that work but deserve the operator's attention (a private relay address …):
+    /// `check-config` prints them, `serve` logs them.
+    var warnings: [ConfigurationProblem]
 }
