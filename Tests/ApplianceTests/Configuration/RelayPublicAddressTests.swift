@@ -89,4 +89,14 @@ import Testing
         #expect(configuration.relay.publicAddresses == [IPAddress("203.0.113.7")!, IPAddress("2a00:1450::20")!])
         #expect(configuration.report.first { $0.key == "relay.publicAddress" }?.value == "203.0.113.7, detected 2a00:1450::20 (on eth1)")
     }
+
+    @Test func portsBelow1024AreTheOnesThatNeedACapability() throws {
+        let host = Self.host([("eth0", "1.2.3.20")])
+        #expect(try load([:], host: host).privilegedPorts.isEmpty)
+        let web = try load(["PORT": "443", "NOTRACK_RELAY_PORT": "80"], host: host)
+        #expect(web.privilegedPorts.map(\.key) == ["http.port", "relay.port"])
+        #expect(web.privilegedPorts.map(\.port) == [443, 80])
+        let relayOff = try load(["NOTRACK_RELAY_PORT": "80", "NOTRACK_RELAY_ENABLED": "false"], host: host)
+        #expect(relayOff.privilegedPorts.isEmpty)
+    }
 }
