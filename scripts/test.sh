@@ -12,3 +12,6 @@ scripts/check-layering.sh
 swift build
 timeout --kill-after=30 1800 swift test
 .venv-test/bin/python -m pytest -q Tests/interop
+# The Debian package: release build, lintian, systemd-analyze, install/upgrade/purge in a
+# fresh Debian root.
+timeout --kill-after=30 2400 Tests/packaging/test-deb.sh
