@@ -9,6 +9,9 @@ import sys
 import threading
 from pathlib import Path
 
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "interop"))  # the end-to-end suite's helpers
 from conftest import Appliance  # noqa: E402
@@ -85,3 +88,11 @@ class LabAppliance(Appliance):
 
     def wait_ready(self, timeout=30):
         self.lab.call_in("appliance", lambda: Appliance.wait_ready(self, timeout), timeout + 5)
+
+    def relayed_packets(self):
+        """turn_relayed_packets_total, both directions, read from the box itself (the
+        metrics endpoint answers loopback)."""
+        text = self.lab.call_in("appliance", lambda: requests.get(
+            f"http://127.0.0.1:{self.http_port}/metrics", timeout=5).text)
+        return sum(sample.value for family in text_string_to_metric_families(text)
+                   for sample in family.samples if sample.name == "turn_relayed_packets_total")

@@ -7,6 +7,7 @@ binary runs inside it. Every step is bounded; what each step proved is printed.
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from netlab import APPLIANCE_IP, OBSERVER_IP, OFFICES
 HERE = Path(__file__).resolve().parent
 
 PYTHON = sys.executable
+PASSWORD = "OfficePhone123"
+TONES = {"caller": 440, "callee": 660}
 
 
 def require_the_lab():
@@ -54,6 +57,23 @@ def appliance(lab, tmp_path_factory):
         box.stop()
 
 
+@pytest.fixture(scope="module")
+def phones(lab, appliance, tmp_path_factory):
+    logs = tmp_path_factory.mktemp("nat-phones")
+    started = {}
+    try:
+        for office in OFFICES:
+            started[office.name] = LabProcess(
+                lab, f"client-{office.name}",
+                [PYTHON, str(HERE / "phone.py"), "--api", appliance.url,
+                 "--username", f"phone@office-{office.name}.example", "--password", PASSWORD],
+                logs / f"phone-{office.name}.log")
+        for phone in started.values():
+            phone.ready = phone.expect("ready", timeout=120)
+        yield started
+    finally:
+        for phone in started.values():
+            phone.stop()
 
 
 def test_direct_udp_between_the_offices_never_arrives(lab, appliance, tmp_path, capsys):
@@ -89,3 +109,66 @@ def test_direct_udp_between_the_offices_never_arrives(lab, appliance, tmp_path, 
     finally:
         observer.kill()
 
+
+def test_each_phone_signs_in_and_takes_its_ice_servers_from_the_appliance(phones, capsys):
+    for name, phone in phones.items():
+        ready = phone.ready
+        stun, turn = ready["iceServers"]["iceServers"]
+        # relay.publicAddress, not whatever address the client used, names the relay.
+        assert stun["urls"] == [f"stun:{APPLIANCE_IP}:3478"], stun
+        assert f"turn:{APPLIANCE_IP}:3478?transport=udp" in turn["urls"], turn
+        assert turn["username"].endswith(":" + ready["extension"]) and turn["credential"], turn
+        assert ready["restTurn"]["urls"] == turn["urls"], (ready["restTurn"], turn)
+        proclaim(capsys, f"phone {name}: registered ({ready['registered']}), logged in as {ready['extension']}, "
+                         f"ICE servers from the `ice-servers` event: {stun['urls'] + turn['urls']}")
+
+
+@pytest.mark.parametrize("policy", ["relay", "all"], ids=["relay-only", "all-candidates"])
+def test_a_call_between_the_offices_relays_through_the_appliance(appliance, phones, policy, capsys):
+    caller, callee = phones["a"], phones["b"]
+    relayed_before = appliance.relayed_packets()
+
+    callee.send({"do": "answer", "policy": policy, "tone": TONES["callee"], "expect": TONES["caller"]})
+    callee.expect("armed", timeout=10)
+    caller.send({"do": "call", "to": callee.ready["extension"], "policy": policy,
+                 "tone": TONES["caller"], "expect": TONES["callee"]})
+    heard = {"caller": caller.expect("measured", timeout=90), "callee": callee.expect("measured", timeout=90)}
+    caller.send({"do": "hangup"})
+    ended = {"caller": caller.expect("ended", timeout=30), "callee": callee.expect("ended", timeout=30)}
+
+    received = sum(end["packetsReceived"] for end in ended.values())
+    deadline = time.monotonic() + 5  # the relay publishes its counters once a second
+    while (relayed := appliance.relayed_packets() - relayed_before) < received and time.monotonic() < deadline:
+        time.sleep(0.25)
+
+    proclaim(capsys, f"{policy} ICE:", *(
+        f"{role}: sent {sorted(heard[role]['candidatesSent'])} candidates by trickle, received "
+        f"{ended[role]['candidatesReceived']}; selected pair {heard[role]['selectedPair']['local']['type']} -> "
+        f"{heard[role]['selectedPair']['remote']['type']} ({heard[role]['selectedPair']['local']['address']} -> "
+        f"{heard[role]['selectedPair']['remote']['address']}); heard {heard[role]['frequency']} Hz "
+        f"(expected {heard[role]['expected']}, {heard[role]['purity']:.1%} of the energy); "
+        f"{ended[role]['framesReceived']} audio frames, {ended[role]['packetsReceived']} RTP packets received; "
+        f"checks {heard[role]['checks']}" for role in ("caller", "callee")),
+        f"the appliance relayed {relayed:.0f} packets during the call; call-ended reached the callee as "
+        f"{ended['callee']['callEnded']}")
+
+    extensions = {"caller": caller.ready["extension"], "callee": callee.ready["extension"]}
+    for role, report in heard.items():
+        pair = report["selectedPair"]
+        if policy == "relay":
+            assert pair["local"]["type"] == pair["remote"]["type"] == "relay", report
+        else:
+            assert "relay" in (pair["local"]["type"], pair["remote"]["type"]), report
+            assert {"host", "srflx", "relay"} <= set(report["candidatesSent"]), report
+        # No pair without the relay ever got an answer: the NATs let nothing through.
+        succeeded = [pair for pair, count in report["checks"].items() if pair.endswith(":succeeded")]
+        assert succeeded and all("relay" in pair for pair in succeeded), report["checks"]
+        assert abs(report["frequency"] - report["expected"]) < 2, report
+        assert report["purity"] > 0.8, report
+        assert ended[role]["framesReceived"] >= 60 and ended[role]["packetsReceived"] >= 50, ended[role]
+    assert ended["caller"]["candidatesReceived"] == sorted(heard["callee"]["candidatesSent"])
+    assert ended["callee"]["candidatesReceived"] == sorted(heard["caller"]["candidatesSent"])
+    assert ended["callee"]["callEnded"] == {"from": extensions["caller"], "reason": "hangup"}
+    assert ended["caller"]["callEnded"] == {"from": extensions["caller"], "reason": "hangup"}
+    # Every RTP packet either phone received crossed at least one allocation of the box.
+    assert relayed >= received, (relayed, received)
