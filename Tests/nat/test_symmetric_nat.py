@@ -6,17 +6,20 @@ binary runs inside it. Every step is bounded; what each step proved is printed.
 """
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-import netlab
-from lab_processes import LabAppliance, LabProcess
-from netlab import APPLIANCE_IP, OBSERVER_IP, OFFICES
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "interop"))  # the end-to-end suite's helpers
+from conftest import uclient_totals  # noqa: E402
+
+import netlab  # noqa: E402
+from lab_processes import LabAppliance, LabProcess  # noqa: E402
+from netlab import APPLIANCE_IP, OBSERVER_IP, OFFICES  # noqa: E402
 
 PYTHON = sys.executable
 PASSWORD = "OfficePhone123"
@@ -172,3 +175,19 @@ def test_a_call_between_the_offices_relays_through_the_appliance(appliance, phon
     assert ended["caller"]["callEnded"] == {"from": extensions["caller"], "reason": "hangup"}
     # Every RTP packet either phone received crossed at least one allocation of the box.
     assert relayed >= received, (relayed, received)
+
+
+def test_coturn_client_relays_from_behind_a_symmetric_nat(lab, appliance, phones, capsys):
+    """coturn's turnutils_uclient in office A allocates through its NAT with the TURN
+    credential the REST API gave phone A, and relays between two allocations."""
+    turn = phones["a"].ready["restTurn"]
+    for transport in ([], ["-t"]):
+        command = lab.command("client-a", "turnutils_uclient", "-p", "3478", "-u", turn["username"],
+                              "-w", turn["credential"], "-n", "50", "-m", "2", "-l", "170", "-y",
+                              *transport, APPLIANCE_IP)
+        result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        output = result.stdout + result.stderr
+        sent, received, lost = uclient_totals(output)
+        proclaim(capsys, f"turnutils_uclient over {'TCP' if transport else 'UDP'} from office A: "
+                         f"sent {sent}, received {received}, lost {lost}")
+        assert sent == 200 and received == 200 and lost == 0, output[-3000:]
