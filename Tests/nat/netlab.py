@@ -42,7 +42,6 @@ OFFICES = (
     Office("a", wan_ip="203.0.113.2", wan_gateway="203.0.113.1", lan_prefix="192.168.1"),
     Office("b", wan_ip="192.0.2.2", wan_gateway="192.0.2.1", lan_prefix="192.168.2"),
 )
-INTERNET_NETWORKS = ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
 
 
 def run(*command, timeout=20):

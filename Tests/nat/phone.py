@@ -91,10 +91,10 @@ class Listener:
         self.samples = []
         self.rate = SAMPLE_RATE
         self.measured = asyncio.Event()
-        self.task = None
+        self.reader = None  # held so the reading task is not garbage-collected
 
     def attach(self, track):
-        self.task = asyncio.ensure_future(self.read(track))
+        self.reader = asyncio.ensure_future(self.read(track))
 
     async def read(self, track):
         try:

@@ -144,6 +144,7 @@ def test_a_call_between_the_offices_relays_through_the_appliance(appliance, phon
     while (relayed := appliance.relayed_packets() - relayed_before) < received and time.monotonic() < deadline:
         time.sleep(0.25)
 
+    assert all(report["selectedPair"] for report in heard.values()), heard
     proclaim(capsys, f"{policy} ICE:", *(
         f"{role}: sent {sorted(heard[role]['candidatesSent'])} candidates by trickle, received "
         f"{ended[role]['candidatesReceived']}; selected pair {heard[role]['selectedPair']['local']['type']} -> "
