@@ -117,7 +117,7 @@ def test_each_phone_signs_in_and_takes_its_ice_servers_from_the_appliance(phones
     for name, phone in phones.items():
         ready = phone.ready
         stun, turn = ready["iceServers"]["iceServers"]
-        # relay.publicAddress, not whatever address the client used, names the relay.
+        # The STUN and TURN URLs name relay.publicAddress, the box as the internet sees it.
         assert stun["urls"] == [f"stun:{APPLIANCE_IP}:3478"], stun
         assert f"turn:{APPLIANCE_IP}:3478?transport=udp" in turn["urls"], turn
         assert turn["username"].endswith(":" + ready["extension"]) and turn["credential"], turn
