@@ -5,7 +5,7 @@ import subprocess
 
 import requests
 
-from conftest import free_port_pair
+from conftest import free_port_pair, uclient_totals
 
 USER = {"username": "turn@example.com", "password": "TurnPass123", "confirmPassword": "TurnPass123"}
 
@@ -26,20 +26,13 @@ def uclient(appliance, username, password, *extra):
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 
-def totals(output):
-    """The client's final counters: messages sent and received, packets lost."""
-    sent, received = re.findall(r"tot_send_msgs=(\d+), tot_recv_msgs=(\d+)", output)[-1]
-    lost = re.search(r"Total lost packets (\d+)", output).group(1)
-    return int(sent), int(received), int(lost)
-
-
 def test_uclient_relays_with_api_credentials_over_udp_and_tcp(appliance_factory):
     appliance = appliance_factory(env={"NOTRACK_RELAY_ALLOW_LOOPBACK_PEERS": "true"}).start()
     username, password = credentials(appliance)
     for transport in ([], ["-t"]):
         result = uclient(appliance, username, password, *transport)
         output = result.stdout + result.stderr
-        sent, received, lost = totals(output)
+        sent, received, lost = uclient_totals(output)
         print(transport or "udp", "sent", sent, "received", received, "lost", lost)
         assert sent == 200 and received == 200 and lost == 0, output[-3000:]
     appliance.stop()
