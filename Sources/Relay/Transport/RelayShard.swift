@@ -74,10 +74,16 @@ final class RelayShard: @unchecked Sendable {
     private func tick(now: Date) {
         execute(server.expire(now: now))
         flush()
+        reportStatistics()
+        if peerAddresses.count > 65_536 { peerAddresses.removeAll(keepingCapacity: true) }
+    }
+
+    /// Hands what was counted since the last report to the metrics factory.
+    func reportStatistics() {
+        eventLoop.preconditionInEventLoop()
         let current = server.statistics
         metrics.report(from: reported, to: current, activeAllocations: server.allocationCount, shard: index)
         reported = current
-        if peerAddresses.count > 65_536 { peerAddresses.removeAll(keepingCapacity: true) }
     }
 
     // MARK: Registration
@@ -93,6 +99,12 @@ final class RelayShard: @unchecked Sendable {
         streams[fiveTuple] = channel
     }
 
+    /// A stream's bytes could not be framed: counted, and the handler closes it.
+    func streamOutOfSync() {
+        eventLoop.preconditionInEventLoop()
+        server.statistics.recordDrop(.malformed)
+    }
+
     func streamClosed(_ fiveTuple: FiveTuple) {
         eventLoop.preconditionInEventLoop()
         streams.removeValue(forKey: fiveTuple)
@@ -104,7 +116,10 @@ final class RelayShard: @unchecked Sendable {
 
     /// A STUN message or ChannelData frame from a client, whole.
     func clientMessage(_ buffer: ByteBuffer, from fiveTuple: FiveTuple, now: Date = Date()) {
-        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return }
+        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else {
+            server.statistics.recordDrop(.malformed)  // an empty datagram
+            return
+        }
         if first >> 6 == 0b01 {
             channelData(buffer, from: fiveTuple, now: now)
         } else {
@@ -120,7 +135,7 @@ final class RelayShard: @unchecked Sendable {
               ChannelData.channelNumbers.contains(number),
               let payload = buffer.getSlice(at: start + ChannelData.headerLength, length: Int(length))
         else {
-            server.statistics.drops[.malformed, default: 0] += 1
+            server.statistics.recordDrop(.malformed)
             return
         }
         switch server.routeChannelData(channel: number, length: Int(length), from: fiveTuple, now: now) {

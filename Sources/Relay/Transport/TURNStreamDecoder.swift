@@ -61,6 +61,7 @@ final class TURNStreamHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is STUNDecodingError { shard.streamOutOfSync() }
         context.close(promise: nil)
     }
 }
