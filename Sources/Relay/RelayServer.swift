@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -111,9 +104,7 @@ public final class RelayServer: Service, Sendable {
         do {
             for loop in eventLoopGroup.makeIterator() {
                 let channel = try await DatagramBootstrap(group: loop)
-                    .channelOption(.socketOption(.init(rawValue: SO_REUSEPORT)), value: 1)
-                    .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
-                    .channelOption(.recvAllocator, value: RelayShard.vectorReadAllocator)
+                    .relayListenerOptions()
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
                     }

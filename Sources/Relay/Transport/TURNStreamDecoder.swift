@@ -49,11 +49,6 @@ final class TURNStreamHandler: ChannelInboundHandler {
         shard.clientMessage(unwrapInboundIn(data), from: fiveTuple)
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        shard.flush()
-        context.fireChannelReadComplete()
-    }
-
     func channelInactive(context: ChannelHandlerContext) {
         if let fiveTuple { shard.streamClosed(fiveTuple) }
         fiveTuple = nil

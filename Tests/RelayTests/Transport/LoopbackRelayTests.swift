@@ -61,8 +61,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                     .bind(host: host, port: 0).get()
             } else {
                 listener = try await DatagramBootstrap(group: group)
-                    .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
-                    .channelOption(.recvAllocator, value: RelayShard.vectorReadAllocator)
+                    .relayListenerOptions()
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
                     }
