@@ -5,7 +5,8 @@
 # - .venv-test, a virtual environment with Tests/interop/requirements.txt from PyPI
 #   (schemathesis and openapi-spec-validator are not in Debian). scripts/test.sh runs the
 #   end-to-end tests with it;
-# - coturn, for its TURN client turnutils_uclient (its server is not started);
+# - coturn, for its STUN/TURN clients turnutils_stunclient and turnutils_uclient (its server is
+#   not started; benchmarks/relay uses it as a yardstick);
 # - iptables, for the NAT routers of Tests/nat (ip netns comes with iproute2).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -75,11 +75,13 @@ struct ConfigurationLoader {
         let relayMaxAge = reader.read(.relayMaxAllocationAge, default: Duration.seconds(12 * 3600), Parse.duration)
         let relayPerUser = reader.read(.relayMaxAllocationsPerUser, default: 10, Parse.positiveInteger)
         let relayTotal = reader.read(.relayMaxAllocations, default: 10_000, Parse.positiveInteger)
+        let relayBandwidth = reader.read(.relayMaxAllocationBandwidth, default: 1_250_000, Parse.bytesPerSecond)
         let relay = RelayConfiguration(
             listenAddresses: relayAddresses, port: relayPort, realm: relayRealm,
             publicAddresses: relayPublicAddress.flatMap { IPAddress($0) }.map { [$0] } ?? [],
             portRange: relayPortRange, allowedPeerNetworks: relayAllowedPeers, allowLoopbackPeers: relayAllowLoopback,
-            maximumAllocationAge: relayMaxAge, maximumAllocationsPerUser: relayPerUser, maximumAllocations: relayTotal)
+            maximumAllocationAge: relayMaxAge, maximumAllocationsPerUser: relayPerUser, maximumAllocations: relayTotal,
+            bandwidthLimit: relayBandwidth)
         if relayEnabled {
             for problem in relay.relayAddressProblems {
                 reader.problem(.relayPublicAddress, "\(problem); set relay.publicAddress (NOTRACK_RELAY_PUBLIC_ADDRESS) to this box's public IP, or listen on a specific address")
