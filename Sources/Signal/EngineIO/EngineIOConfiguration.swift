@@ -51,9 +51,9 @@ public struct EngineIOConfiguration: Sendable, Equatable {
     /// Origins allowed for long-polling (CORS) and for the WebSocket upgrade.
     public var allowedOrigins: AllowedOrigins
 
-    /// How often the server's one timer looks for due deadlines: a tenth of the shortest
-    /// heartbeat period, between 5 ms and 500 ms (25 s / 20 s in production: every 500 ms).
-    var timerResolution: Duration {
+    /// The longest the server's one timer sleeps (it wakes earlier for a due deadline): a
+    /// tenth of the shortest heartbeat period, between 5 ms and 500 ms.
+    var timerMaxSleep: Duration {
         .milliseconds(min(max(min(pingInterval, pingTimeout) / 10, 5), 500))
     }
 

@@ -7,10 +7,12 @@ protocol DeadlineTarget: AnyObject, Sendable {
 }
 
 /// One timer for all the sessions of a server: deadlines (heartbeats, upgrade and connect
-/// timeouts) wait in a `DeadlineQueue`, and a single task wakes every `resolution` to fire
-/// the due ones. A sleeping task per session would cost each of 10,000 idle connections a
-/// task, its frames and a system timer, re-created at every heartbeat.
+/// timeouts) wait in a `DeadlineQueue`, and a single task sleeps until the earliest one and
+/// fires what is due. A sleeping task per session would cost each of 10,000 idle
+/// connections a task, its frames and a system timer, re-created at every heartbeat.
 ///
+/// The task sleeps at most `maxSleep`, so a deadline scheduled while it sleeps is seen in
+/// time as long as it is at least `maxSleep` away (heartbeat deadlines are ten times that).
 /// Targets are held weakly: a session that is gone leaves only its entries, which are
 /// dropped when they come due.
 final class DeadlineSweeper: Sendable {
@@ -18,21 +20,27 @@ final class DeadlineSweeper: Sendable {
         weak var target: (any DeadlineTarget)?
     }
 
-    /// How late a deadline may fire at most (plus scheduling delays).
-    let resolution: Duration
+    let maxSleep: Duration
     private let queue = Mutex(DeadlineQueue<WeakTarget>())
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(resolution: Duration) {
-        self.resolution = resolution
+    init(maxSleep: Duration) {
+        self.maxSleep = maxSleep
         let task = Task { [weak self] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: resolution)
-                guard let self else { return }
-                self.sweep(now: .now)
+                guard let wake = self?.nextWake(now: .now) else { return }
+                try? await Task.sleep(until: wake, clock: .continuous)
+                self?.sweep(now: .now)
             }
         }
         self.task.withLock { $0 = task }
+    }
+
+    /// The earliest deadline, but no later than `maxSleep` from now.
+    func nextWake(now: ContinuousClock.Instant) -> ContinuousClock.Instant {
+        let latest = now + maxSleep
+        guard let next = queue.withLock({ $0.nextDeadline }) else { return latest }
+        return min(next, latest)
     }
 
     deinit {

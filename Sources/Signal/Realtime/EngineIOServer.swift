@@ -27,7 +27,7 @@ public final class EngineIOServer: Sendable {
         self.configuration = configuration
         self.delegate = delegate
         self.logger = logger
-        self.deadlines = DeadlineSweeper(resolution: configuration.timerResolution)
+        self.deadlines = DeadlineSweeper(maxSleep: configuration.timerMaxSleep)
     }
 
     /// The live session with this `sid`.
