@@ -32,7 +32,8 @@ public struct RelayConfiguration: Sendable, Equatable {
     /// Allocations per REST user (486 beyond it) and in total (508 beyond it).
     public var maximumAllocationsPerUser: Int
     public var maximumAllocations: Int
-    /// Relayed bytes per second per allocation and direction; nil = no cap.
+    /// Relayed bytes per second per allocation, both directions together
+    /// (`relay.maxAllocationBandwidth`); nil = no cap.
     public var bandwidthLimit: Int?
 
     public init(

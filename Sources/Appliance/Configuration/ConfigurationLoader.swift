@@ -79,11 +79,13 @@ struct ConfigurationLoader {
         let relayMaxAge = reader.read(.relayMaxAllocationAge, default: Duration.seconds(12 * 3600), Parse.duration)
         let relayPerUser = reader.read(.relayMaxAllocationsPerUser, default: 10, Parse.positiveInteger)
         let relayTotal = reader.read(.relayMaxAllocations, default: 10_000, Parse.positiveInteger)
+        let relayBandwidth = reader.read(.relayMaxAllocationBandwidth, default: 1_250_000, Parse.bytesPerSecond)
         let relay = RelayConfiguration(
             listenAddresses: relayAddresses, port: relayPort, realm: relayRealm,
             publicAddresses: relayPublicAddresses,
             portRange: relayPortRange, allowedPeerNetworks: relayAllowedPeers, allowLoopbackPeers: relayAllowLoopback,
-            maximumAllocationAge: relayMaxAge, maximumAllocationsPerUser: relayPerUser, maximumAllocations: relayTotal)
+            maximumAllocationAge: relayMaxAge, maximumAllocationsPerUser: relayPerUser, maximumAllocations: relayTotal,
+            bandwidthLimit: relayBandwidth)
         if relayEnabled, relayPort == httpPort, relayPort != 0 {
             reader.problem(.relayPort, "is the same TCP port as http.port (\(httpPort)); give the relay its own port (3478 is standard)")
         }
