@@ -17,7 +17,8 @@ container_start() {
         </dev/null >"$root.console.log" 2>&1 &
     container_nspawn=$!
     for _ in $(seq 1 150); do
-        container_leader="$(ps --ppid "$container_nspawn" -o pid= | tr -d ' ' | head -n 1)"
+        # Empty until nspawn has forked the container's init.
+        container_leader="$(ps --ppid "$container_nspawn" -o pid= | awk 'NR == 1 { print $1 }' || true)"
         if [ -n "$container_leader" ]; then
             state="$(container_run systemctl is-system-running 2>/dev/null || true)"
             case "$state" in running | degraded) return 0 ;; esac

@@ -132,7 +132,7 @@ phase "signed flat repository (packaging/apt-repo.sh), apt install notrack"
 export GNUPGHOME="$work/gnupg"
 mkdir -m 0700 "$GNUPGHOME"
 gpg --batch --quiet --passphrase '' --quick-gen-key "NoTrack test archive <archive@notrack.test>" ed25519 sign never
-key="$(gpg --batch --with-colons --list-keys archive@notrack.test 2>/dev/null | awk -F: '/^fpr/ { print $10; exit }')"
+key="$(gpg --batch --with-colons --list-keys archive@notrack.test 2>/dev/null | awk -F: '/^fpr/ && !key { key = $10 } END { print key }')"
 repo="$root/srv/notrack"
 packaging/apt-repo.sh --sign "$key" "$repo" "$deb"
 install -m 0644 "$repo/notrack-archive.gpg" "$root/usr/share/keyrings/notrack-archive.gpg"
