@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import requests
 
-from conftest import free_port_pair
+from conftest import free_port_pair, uclient_totals
 
 USER = {"username": "turn@example.com", "password": "TurnPass123", "confirmPassword": "TurnPass123"}
 # What `-W` signs usernames with; the appliance takes it as relay.authSecret (coturn's
@@ -36,17 +36,9 @@ def uclient(appliance, *options, messages=50, clients=2):
     return result.stdout + result.stderr
 
 
-def totals(output):
-    """The client's final counters: messages sent and received, packets lost."""
-    found = re.findall(r"tot_send_msgs=(\d+), tot_recv_msgs=(\d+)", output)
-    assert found, "uclient printed no totals:\n" + output[-3000:]
-    sent, received = found[-1]
-    lost = re.search(r"Total lost packets (\d+)", output).group(1)
-    return int(sent), int(received), int(lost)
-
-
 def assert_all_relayed(output, expected):
-    sent, received, lost = totals(output)
+    assert "tot_send_msgs" in output, "uclient printed no totals:\n" + output[-3000:]
+    sent, received, lost = uclient_totals(output)
     assert (sent, received, lost) == (expected, expected, 0), output[-3000:]
 
 

@@ -51,6 +51,12 @@ public struct EngineIOConfiguration: Sendable, Equatable {
     /// Origins allowed for long-polling (CORS) and for the WebSocket upgrade.
     public var allowedOrigins: AllowedOrigins
 
+    /// The longest the server's one timer sleeps (it wakes earlier for a due deadline): a
+    /// tenth of the shortest heartbeat period, between 5 ms and 500 ms.
+    var timerMaxSleep: Duration {
+        .milliseconds(min(max(min(pingInterval, pingTimeout) / 10, 5), 500))
+    }
+
     public init(
         pingInterval: Int = 25_000,
         pingTimeout: Int = 20_000,

@@ -63,6 +63,9 @@ public struct EngineIOSession: Sendable {
     private var outgoing: [EngineIOPacket] = []
     private(set) var outgoingBytes = 0
     private var nextPingAt: ContinuousClock.Instant?
+    /// When the last ping was due: the next one is due pingInterval after it ("the server
+    /// sends a PING packet every pingInterval"), however late the pong came.
+    private var lastPingDue: ContinuousClock.Instant?
     private var pongDeadline: ContinuousClock.Instant?
 
     public init(id: String, transport: EngineIOTransport, configuration: EngineIOConfiguration, now: ContinuousClock.Instant) {
@@ -115,9 +118,13 @@ public struct EngineIOSession: Sendable {
         }
         if let nextPingAt, now >= nextPingAt {
             self.nextPingAt = nil
-            // Counted from when the ping was due, so a late timer does not stretch the
-            // heartbeat past pingInterval + pingTimeout.
-            pongDeadline = nextPingAt + .milliseconds(configuration.pingTimeout)
+            lastPingDue = nextPingAt
+            // A ping that goes out now (WebSocket, waiting poll) gives the client its full
+            // pingTimeout from now, even when the timer fired late. One that must wait in
+            // the buffer for the next poll counts from when it was due, so a late timer does
+            // not stretch a silent client's heartbeat past pingInterval + pingTimeout.
+            let goesOutNow = transport == .websocket || (pollPending && upgrade == .none)
+            pongDeadline = (goesOutNow ? now : nextPingAt) + .milliseconds(configuration.pingTimeout)
             actions += enqueue(.ping(""))
         }
         return actions
@@ -189,7 +196,7 @@ public struct EngineIOSession: Sendable {
             return [.deliver(data)]
         case .pong:
             pongDeadline = nil
-            nextPingAt = now + .milliseconds(configuration.pingInterval)
+            nextPingAt = max(now, (lastPingDue ?? now) + .milliseconds(configuration.pingInterval))
             return []
         case .close:
             return close(.clientClosed, now: now)

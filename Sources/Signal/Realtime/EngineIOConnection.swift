@@ -1,12 +1,13 @@
 import Synchronization
 
 /// One live Engine.IO session: its `EngineIOSession` state machine behind a lock, and the
-/// I/O it drives — the waiting long-poll, the WebSocket writers, and one timer.
+/// I/O it drives — the waiting long-poll, the WebSocket writers, and its deadlines on the
+/// server's `DeadlineSweeper`.
 ///
 /// Every event takes the lock once, feeds the state machine, and carries out the actions
 /// that only touch this object (resuming the poll, waking a writer) before unlocking;
 /// calls into the delegate happen after unlocking.
-public final class EngineIOConnection: Sendable {
+public final class EngineIOConnection: DeadlineTarget {
     /// How a waiting long-poll ends.
     enum PollResult: Sendable, Equatable {
         case packets([EngineIOPacket])
@@ -33,17 +34,8 @@ public final class EngineIOConnection: Sendable {
         var pollWaiter: CheckedContinuation<PollResult, Never>?
         var active: WebSocketPipe?
         var probe: WebSocketPipe?
-        var timer: (id: Int, deadline: ContinuousClock.Instant, task: Task<Void, Never>)?
-        var nextTimerID = 0
-        /// The WebSocket writer holds packets it took but has not written yet.
-        var writing = false
-        /// Tasks waiting for the WebSocket writer to have written everything.
-        var flushWaiters: [CheckedContinuation<Void, Never>] = []
-
-        mutating func resumeFlushWaiters() {
-            for waiter in flushWaiters { waiter.resume() }
-            flushWaiters.removeAll()
-        }
+        /// The earliest deadline this session has on the sweeper (later entries may linger).
+        var armed: ContinuousClock.Instant?
     }
 
     enum Deferred: Sendable {
@@ -81,23 +73,6 @@ public final class EngineIOConnection: Sendable {
                 actions += state.session.send(.message(message))
             }
             return actions
-        }
-    }
-
-    /// Returns once the WebSocket writer has written every packet queued so far (at once on
-    /// long-polling). The reference server writes one batch at a time, so what is sent after
-    /// this reaches the client in a later read; Socket.IO uses it between a CONNECT reply
-    /// and the connection handlers, which clients may only start listening for in between.
-    public func flushed() async {
-        await withCheckedContinuation { continuation in
-            state.withLock { state in
-                let pending = state.session.outgoingBytes > 0 || state.writing
-                if state.session.transport == .websocket, state.active != nil, pending {
-                    state.flushWaiters.append(continuation)
-                } else {
-                    continuation.resume()
-                }
-            }
         }
     }
 
@@ -176,14 +151,13 @@ public final class EngineIOConnection: Sendable {
                 // The state machine answers a pending poll itself; never leave one hanging.
                 state.pollWaiter?.resume(returning: .packets([.close]))
                 state.pollWaiter = nil
-                state.resumeFlushWaiters()
                 deferred.append(.closed(reason))
             }
         }
         return deferred
     }
 
-    // MARK: - Timer
+    // MARK: - Deadlines
 
     /// Arms the heartbeat when the session opens.
     func startTimer() {
@@ -191,36 +165,29 @@ public final class EngineIOConnection: Sendable {
     }
 
     /// Runs what is due before handling a request, so a client never sees a session
-    /// that should already have timed out (the timer task may fire a little late).
+    /// that should already have timed out (the sweeper may fire a little late).
     func catchUp(_ state: inout State) -> [EngineIOSession.Action] {
         guard let deadline = state.session.nextDeadline else { return [] }
         let now = ContinuousClock.now
         return now >= deadline ? state.session.tick(now: now) : []
     }
 
-    /// Keeps one timer task per session, armed for the state machine's next deadline.
+    /// Puts the state machine's next deadline on the sweeper, unless an entry at or before
+    /// it is already there (that one re-arms when it fires).
     func reschedule(_ state: inout State) {
         guard let deadline = state.session.nextDeadline else {
-            state.timer?.task.cancel()
-            state.timer = nil
+            state.armed = nil
             return
         }
-        if let timer = state.timer, timer.deadline <= deadline { return }
-        state.timer?.task.cancel()
-        state.nextTimerID += 1
-        let id = state.nextTimerID
-        let task = Task { [weak self] in
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            guard !Task.isCancelled else { return }
-            self?.timerFired(id: id)
-        }
-        state.timer = (id, deadline, task)
+        if let armed = state.armed, armed <= deadline { return }
+        state.armed = deadline
+        server.deadlines.schedule(self, at: deadline)
     }
 
-    private func timerFired(id: Int) {
+    func deadlineReached(_ deadline: ContinuousClock.Instant, now: ContinuousClock.Instant) {
         event { state in
-            if state.timer?.id == id { state.timer = nil }
-            return state.session.tick(now: .now)
+            if state.armed == deadline { state.armed = nil }
+            return state.session.tick(now: now)
         }
     }
 }

@@ -33,22 +33,20 @@ extension EngineIOServer {
             // A session that cannot take this WebSocket still gets the upgrade, then an
             // immediate close: "the server MUST close the WebSocket connection".
             guard let connection = connection(id: sid) else { return .dontUpgrade }
-            let eventLoop = channel.eventLoop
             return .upgrade([:]) { inbound, outbound, _ in
-                await connection.runProbe(inbound: inbound, outbound: outbound, eventLoop: eventLoop)
+                await connection.runProbe(inbound: inbound, outbound: outbound)
             }
         }
-        let eventLoop = channel.eventLoop
         return .upgrade([:]) { inbound, outbound, _ in
             let connection = self.open(transport: .websocket, request: handshakeRequest)
-            await connection.runWebSocket(inbound: inbound, outbound: outbound, eventLoop: eventLoop)
+            await connection.runWebSocket(inbound: inbound, outbound: outbound)
         }
     }
 }
 
 extension EngineIOConnection {
     /// Runs a WebSocket that is the session's transport from the start.
-    func runWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, eventLoop: any EventLoop) async {
+    func runWebSocket(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let (commands, continuation) = AsyncStream.makeStream(of: WebSocketCommand.self)
         let pipe = WebSocketPipe(id: server.makeWebSocketID(), commands: continuation)
         let handshake = state.withLock { state in
@@ -57,11 +55,11 @@ extension EngineIOConnection {
         }
         continuation.yield(.write(handshake.packet))
         await server.delegate.engineIOConnectionOpened(self)
-        await serve(pipe: pipe, commands: commands, inbound: inbound, outbound: outbound, eventLoop: eventLoop)
+        await serve(pipe: pipe, commands: commands, inbound: inbound, outbound: outbound)
     }
 
     /// Runs a WebSocket that probes an upgrade of this polling session.
-    func runProbe(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, eventLoop: any EventLoop) async {
+    func runProbe(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         let (commands, continuation) = AsyncStream.makeStream(of: WebSocketCommand.self)
         let pipe = WebSocketPipe(id: server.makeWebSocketID(), commands: continuation)
         let attached = state.withLock { state in
@@ -74,7 +72,7 @@ extension EngineIOConnection {
             // "A client MUST NOT open more than one WebSocket connection per session."
             return
         }
-        await serve(pipe: pipe, commands: commands, inbound: inbound, outbound: outbound, eventLoop: eventLoop)
+        await serve(pipe: pipe, commands: commands, inbound: inbound, outbound: outbound)
     }
 
     /// Reads and writes until either side ends; returning closes the WebSocket.
@@ -82,11 +80,10 @@ extension EngineIOConnection {
         pipe: WebSocketPipe,
         commands: AsyncStream<WebSocketCommand>,
         inbound: WebSocketInboundStream,
-        outbound: WebSocketOutboundWriter,
-        eventLoop: any EventLoop
+        outbound: WebSocketOutboundWriter
     ) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.write(commands: commands, to: outbound, eventLoop: eventLoop) }
+            group.addTask { await self.write(commands: commands, to: outbound) }
             group.addTask { await self.read(inbound, pipeID: pipe.id) }
             await group.next()
             group.cancelAll()
@@ -96,7 +93,6 @@ extension EngineIOConnection {
         event { state in
             if state.active?.id == pipe.id {
                 state.active = nil
-                state.resumeFlushWaiters()
                 return state.session.close(.transportClosed)
             }
             if state.probe?.id == pipe.id {
@@ -107,36 +103,20 @@ extension EngineIOConnection {
         }
     }
 
-    private func write(commands: AsyncStream<WebSocketCommand>, to outbound: WebSocketOutboundWriter, eventLoop: any EventLoop) async {
+    private func write(commands: AsyncStream<WebSocketCommand>, to outbound: WebSocketOutboundWriter) async {
         do {
             for await command in commands {
                 switch command {
                 case .write(let packet):
                     try await write(packet, to: outbound)
                 case .drain:
-                    let packets = state.withLock { state in
-                        state.writing = true
-                        return state.session.drainForWebSocket()
-                    }
+                    let packets = state.withLock { $0.session.drainForWebSocket() }
                     for packet in packets { try await write(packet, to: outbound) }
-                    let waited = state.withLock { state in
-                        state.writing = false
-                        return state.session.outgoingBytes == 0 && !state.flushWaiters.isEmpty
-                    }
-                    if waited {
-                        // The frames were handed to the channel's event loop; a round trip
-                        // through it returns once they have been written to the socket.
-                        try? await eventLoop.submit {}.get()
-                        state.withLock { state in
-                            if state.session.outgoingBytes == 0, !state.writing { state.resumeFlushWaiters() }
-                        }
-                    }
                 case .close:
                     return
                 }
             }
         } catch {
-            state.withLock { $0.resumeFlushWaiters() }
             server.logger.debug("engine.io websocket write failed", metadata: ["sid": "\(id)", "error": "\(error)"])
         }
     }

@@ -14,6 +14,8 @@ public final class EngineIOServer: Sendable {
     let logger: Logger
     private let sessions = Mutex<[String: EngineIOConnection]>([:])
     private let nextWebSocketID = Atomic<Int>(0)
+    /// The one timer of every session's heartbeat and timeouts.
+    let deadlines: DeadlineSweeper
 
     public init(
         path: String = "/engine.io/",
@@ -25,6 +27,7 @@ public final class EngineIOServer: Sendable {
         self.configuration = configuration
         self.delegate = delegate
         self.logger = logger
+        self.deadlines = DeadlineSweeper(maxSleep: configuration.timerMaxSleep)
     }
 
     /// The live session with this `sid`.

@@ -8,7 +8,7 @@ import Synchronization
 /// of their own, so that a handler may await an acknowledgement from its own client:
 /// acknowledgements are resolved as they are read. At most `maximumQueuedEvents` wait
 /// for the handlers; a client that sends faster than they finish is disconnected.
-final class SocketIOClient: Sendable {
+final class SocketIOClient: DeadlineTarget {
     static let maximumQueuedEvents = 256
 
     /// Work for the handler task, in the order it happened.
@@ -42,8 +42,6 @@ final class SocketIOClient: Sendable {
     private static func run(_ job: Job, server: SocketIOServer, engine: EngineIOConnection) async {
         switch job {
         case .joined(let socket):
-            // The CONNECT reply goes out before anything the connection handlers send.
-            await engine.flushed()
             await server.existingNamespace(socket.namespace)?.joined(socket)
         case .event(let socket, let packet):
             guard let namespace = server.existingNamespace(socket.namespace) else { return }
@@ -56,11 +54,13 @@ final class SocketIOClient: Sendable {
     /// Closes the session if no CONNECT succeeds within `connectTimeout`.
     func startConnectTimer() {
         guard let deadline = state.withLock({ $0.nextDeadline }) else { return }
-        Task { [weak self] in
-            try? await Task.sleep(until: deadline, clock: .continuous)
-            guard let self else { return }
-            await self.perform(self.state.withLock { $0.tick(now: .now) })
-        }
+        engine.server.deadlines.schedule(self, at: deadline)
+    }
+
+    func deadlineReached(_ deadline: ContinuousClock.Instant, now: ContinuousClock.Instant) {
+        let actions = state.withLock { $0.tick(now: now) }
+        guard !actions.isEmpty else { return }
+        Task { await perform(actions) }
     }
 
     func receive(_ message: EngineIOData) async {

@@ -32,20 +32,41 @@ import Testing
         #expect(session.nextDeadline == nil)
     }
 
-    @Test func aLateTimerDoesNotStretchTheTimeout() {
+    @Test func aLateTimerDoesNotStretchTheTimeoutOfABufferedPing() {
         var session = pollingSession()
         _ = session.tick(now: at(350))
         #expect(session.nextDeadline == at(500))
         #expect(session.tick(now: at(500)) == [.closed(.pingTimeout)])
     }
 
-    @Test func pongRestartsTheInterval() {
+    @Test func aLatePingThatGoesOutAtOnceGetsTheFullTimeout() {
         var session = pollingSession()
-        _ = session.tick(now: at(300))
+        #expect(session.poll() == .wait)
+        #expect(session.tick(now: at(350)) == [.completePoll([.ping("")])])
+        #expect(session.nextDeadline == at(550))
+        var webSocket = EngineIOSession(id: "s2", transport: .websocket, configuration: configuration, now: start)
+        #expect(webSocket.tick(now: at(320)) == [.flushWebSocket])
+        #expect(webSocket.nextDeadline == at(520))
+    }
+
+    @Test func pingsKeepTheirCadenceAfterAPong() {
+        var session = pollingSession()
+        #expect(session.poll() == .wait)
+        #expect(session.tick(now: at(300)) == [.completePoll([.ping("")])])
         #expect(session.receive(.pong(""), now: at(350)) == [])
-        #expect(session.nextDeadline == at(650))
-        #expect(session.tick(now: at(600)) == [])
-        #expect(!session.isClosed)
+        #expect(session.nextDeadline == at(600))
+        #expect(session.poll() == .wait)
+        #expect(session.tick(now: at(599)) == [])
+        #expect(session.tick(now: at(600)) == [.completePoll([.ping("")])])
+    }
+
+    @Test func aPongAfterTheNextPingWasDueSchedulesItAtOnce() {
+        var session = EngineIOSession(
+            id: "s3", transport: .websocket,
+            configuration: EngineIOConfiguration(pingInterval: 100, pingTimeout: 200), now: start)
+        _ = session.tick(now: at(100))
+        _ = session.receive(.pong(""), now: at(250))
+        #expect(session.nextDeadline == at(250))
     }
 
     @Test func pendingPollIsAnsweredByThePing() {

@@ -3,22 +3,24 @@
 sio-conformance-server. Usage: interop.py http://127.0.0.1:PORT
 
 Covers WebSocket only, polling only, polling then upgrade; events and acks both ways;
-binary arguments; a refused CONNECT. Prints 'N passed, M failed' last."""
+binary arguments; a refused CONNECT. Prints 'N passed, M failed' last.
+Tests/interop/test_socketio_client.py runs the same checks under pytest."""
 import sys
 import threading
 
 import socketio
 
-URL = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:3000"
-results = []
+SESSIONS = ((["websocket"], "websocket-only"), (["polling"], "polling-only"),
+            (["polling", "websocket"], "polling-then-upgrade"))
 
 
-def check(name, condition):
-    results.append((name, bool(condition)))
-    print(("ok   " if condition else "FAIL ") + name, flush=True)
+def session(url, transports, label):
+    """One client on these transports; returns [(check, passed)]."""
+    results = []
 
+    def check(name, condition):
+        results.append((f"{label}: {name}", bool(condition)))
 
-def session(transports, label):
     sio = socketio.Client(reconnection=False)
     got = {}
     events = {name: threading.Event() for name in ("auth", "message-back", "acked")}
@@ -42,39 +44,47 @@ def session(transports, label):
         got["acked"] = list(args)
         events["acked"].set()
 
-    sio.connect(URL, transports=transports, auth={"token": label}, wait_timeout=5)
-    check(f"{label}: auth payload echoed", events["auth"].wait(5) and got["auth"] == {"token": label})
-    sio.emit("message", (1, "2", {"3": [True]}, b"\x01\x02\x03"))
-    check(f"{label}: event and binary echoed", events["message-back"].wait(5)
-          and got["message-back"] == [1, "2", {"3": [True]}, b"\x01\x02\x03"])
-    reply = sio.call("message-with-ack", ("x", 4), timeout=5)
-    check(f"{label}: client->server ack", list(reply) == ["x", 4] if isinstance(reply, tuple) else reply == ["x", 4])
-    sio.emit("request-ack", ("q",))
-    check(f"{label}: server->client ack", events["acked"].wait(5) and got["acked"] == ["answer", "q"])
-    if transports == ["polling", "websocket"]:
-        sio.sleep(1)
-        check(f"{label}: upgraded to websocket", sio.transport() == "websocket")
-    sio.disconnect()
+    try:
+        sio.connect(url, transports=transports, auth={"token": label}, wait_timeout=5)
+        check("auth payload echoed", events["auth"].wait(5) and got["auth"] == {"token": label})
+        sio.emit("message", (1, "2", {"3": [True]}, b"\x01\x02\x03"))
+        check("event and binary echoed", events["message-back"].wait(5)
+              and got["message-back"] == [1, "2", {"3": [True]}, b"\x01\x02\x03"])
+        reply = sio.call("message-with-ack", ("x", 4), timeout=5)
+        check("client->server ack", list(reply) == ["x", 4] if isinstance(reply, tuple) else reply == ["x", 4])
+        sio.emit("request-ack", ("q",))
+        check("server->client ack", events["acked"].wait(5) and got["acked"] == ["answer", "q"])
+        if transports == ["polling", "websocket"]:
+            sio.sleep(1)
+            check("upgraded to websocket", sio.transport() == "websocket")
+    except Exception as error:  # a crash counts as a failure, not a stop
+        check(f"ran without error ({error!r})", False)
+    finally:
+        sio.disconnect()
+    return results
 
 
-def refused():
+def refused(url):
+    """CONNECT to a namespace the server does not have; returns [(check, passed)]."""
     sio = socketio.Client(reconnection=False)
     try:
-        sio.connect(URL, namespaces=["/random"], transports=["websocket"], wait_timeout=5)
-        check("refused CONNECT raises", False)
+        sio.connect(url, namespaces=["/random"], transports=["websocket"], wait_timeout=5)
         sio.disconnect()
+        return [("refused CONNECT raises", False)]
     except socketio.exceptions.ConnectionError as error:
-        check(f"refused CONNECT raises ConnectionError: {error}", True)
+        return [(f"refused CONNECT raises ConnectionError: {error}", True)]
 
 
-for transports, label in ((["websocket"], "websocket-only"), (["polling"], "polling-only"),
-                          (["polling", "websocket"], "polling-then-upgrade")):
-    try:
-        session(transports, label)
-    except Exception as error:  # a crash counts as a failure, not a stop
-        check(f"{label}: ran without error ({error!r})", False)
-refused()
+def main():
+    url = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:3000"
+    results = [result for transports, label in SESSIONS for result in session(url, transports, label)]
+    results += refused(url)
+    for name, ok in results:
+        print(("ok   " if ok else "FAIL ") + name, flush=True)
+    passed = sum(1 for _, ok in results if ok)
+    print(f"{passed} passed, {len(results) - passed} failed")
+    sys.exit(0 if passed == len(results) else 1)
 
-passed = sum(1 for _, ok in results if ok)
-print(f"{passed} passed, {len(results) - passed} failed")
-sys.exit(0 if passed == len(results) else 1)
+
+if __name__ == "__main__":
+    main()

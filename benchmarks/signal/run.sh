@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Signal benchmark (docs/performance.md, "Signal"): holds CONNECTIONS idle authenticated
+# Socket.IO connections (server RSS per connection), then runs RATE call set-ups per second
+# for DURATION seconds between them (event relay latency p50/p99), against the release
+# build of notrack and, alternating A B A B for ROUNDS rounds, against python-socketio's
+# server doing the same work (reference_server.py).
+#
+# usage: benchmarks/signal/run.sh [CONNECTIONS] [RATE] [DURATION] [ROUNDS]
+#        (defaults 10000 500 20 2; ONLY=notrack or ONLY=reference runs one side)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+connections=${1:-10000}
+rate=${2:-500}
+duration=${3:-20}
+rounds=${4:-2}
+here=benchmarks/signal
+out=${OUT:-$(mktemp -d)}
+
+# Each side holds one descriptor per connection, the client as many again.
+ulimit -Hn 1048576 2>/dev/null || true
+ulimit -n "$(ulimit -Hn)"
+
+[ -x .build/release/notrack ] || swift build -c release --product notrack
+venv=$here/.venv
+if [ "${ONLY:-}" != notrack ] && ! cmp -s $here/requirements.txt $venv/installed-requirements.txt; then
+  [ -x $venv/bin/python ] || python3 -m venv $venv
+  $venv/bin/python -m pip install --quiet --disable-pip-version-check -r $here/requirements.txt
+  cp $here/requirements.txt $venv/installed-requirements.txt
+fi
+
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_http() {
+  for _ in $(seq 1 200); do
+    python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+run_side() {  # run_side NAME ROUND
+  local name=$1 round=$2 port pid
+  port=$(free_port)
+  if [ "$name" = notrack ]; then
+    data=$(mktemp -d)
+    env -i PATH="$PATH" NOTRACK_HTTP_PORT="$port" NOTRACK_DATA_DIR="$data" NOTRACK_RELAY_ENABLED=false \
+      NOTRACK_LOG_LEVEL=warning NOTRACK_AUTH_GUEST_ACCESS=true \
+      NOTRACK_RATE_LIMIT_AUTH_MAX=10000000 NOTRACK_RATE_LIMIT_API_MAX=10000000 \
+      NOTRACK_RATE_LIMIT_SOCKET_CONNECTS_MAX=10000000 NOTRACK_RATE_LIMIT_SOCKET_EVENTS_MAX=10000000 \
+      .build/release/notrack > "$out/$name-$round.server.log" 2>&1 &
+    pid=$!
+    wait_http "http://127.0.0.1:$port/health/live"
+  else
+    $venv/bin/python $here/reference_server.py "$port" > "$out/$name-$round.server.log" 2>&1 &
+    pid=$!
+    wait_http "http://127.0.0.1:$port/socket.io/?EIO=4&transport=polling"
+  fi
+  echo "== $name, round $round (pid $pid, port $port)" >&2
+  python3 $here/sioload.py --url "http://127.0.0.1:$port" --connections "$connections" --server-pid "$pid" \
+    --rate "$rate" --duration "$duration" > "$out/$name-$round.json" || echo "load client failed" >&2
+  kill "$pid"
+  wait "$pid" 2>/dev/null || true
+  [ "$name" = notrack ] && rm -rf "$data"
+  return 0
+}
+
+for round in $(seq 1 "$rounds"); do
+  [ "${ONLY:-}" = reference ] || run_side notrack "$round"
+  [ "${ONLY:-}" = notrack ] || run_side reference "$round"
+done
+python3 - "$out" <<'PY'
+import glob, json, os, sys
+rows = []
+for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
+    r = json.load(open(path))
+    calls = r.get("calls", {})
+    relay = calls.get("event_relay_ms", {})
+    rows.append((os.path.basename(path)[:-5], r["connections"], r["alive_after_settle"], r["server_rss_per_connection_bytes"],
+                 calls.get("completed"), calls.get("setups"), calls.get("achieved_rate"), relay.get("p50"), relay.get("p99"),
+                 calls.get("client_send_lag_ms", {}).get("p99")))
+print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms")
+for row in rows:
+    print(" | ".join(str(value) for value in row))
+print("raw results:", sys.argv[1])
+PY
