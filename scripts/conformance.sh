@@ -4,8 +4,8 @@
 # sio-conformance-server, RUNS times in a row; fails unless every run passes 56 of 56.
 #
 # The suites' code is never part of this repository. It comes from two places outside it:
-#   - the shared runner, shared/tools/sio-conformance (default: ../shared beside the repo;
-#     env SIO_RUNNER), which copies the suites out of
+#   - the shared runner, shared/tools/sio-conformance (default: the first of ../shared
+#     beside the repo and /work/shared; env SIO_RUNNER), which copies the suites out of
 #   - bare git mirrors of the two repositories (env SIO_MIRRORS; default: the first of
 #     ../.mirror and /work/.mirror that holds both).
 # When either is missing the script says so and exits 0 (skipped); when both exist it
@@ -17,7 +17,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
-runner=${SIO_RUNNER:-../shared/tools/sio-conformance}
+runner=${SIO_RUNNER:-}
+if [ -z "$runner" ]; then
+  for candidate in ../shared/tools/sio-conformance /work/shared/tools/sio-conformance; do
+    [ -x "$candidate/run.sh" ] && runner=$candidate && break
+  done
+fi
+runner=${runner:-../shared/tools/sio-conformance}
 server=${SIO_SERVER:-.build/debug/sio-conformance-server}
 
 skip() {

@@ -32,7 +32,8 @@ public struct RelayConfiguration: Sendable, Equatable {
     /// Allocations per REST user (486 beyond it) and in total (508 beyond it).
     public var maximumAllocationsPerUser: Int
     public var maximumAllocations: Int
-    /// Relayed bytes per second per allocation and direction; nil = no cap.
+    /// Relayed bytes per second per allocation, both directions together
+    /// (`relay.maxAllocationBandwidth`); nil = no cap.
     public var bandwidthLimit: Int?
 
     public init(
@@ -83,6 +84,11 @@ extension RelayConfiguration {
         return result
     }
 
+    /// What XOR-RELAYED-ADDRESS carries, one address per family that can relay.
+    public var advertisedAddresses: [IPAddress] {
+        relayAddresses.map(\.advertised)
+    }
+
     /// Families that listen on a wildcard with no `relay.publicAddress`:
     /// TURN cannot relay for them. For `check-config` and a startup warning.
     public var relayAddressProblems: [String] {
@@ -114,8 +120,8 @@ extension RelayConfiguration {
 }
 
 extension IPAddress {
-    /// `0.0.0.0` or `::`.
-    var isUnspecified: Bool {
+    /// `0.0.0.0` or `::`: as a listen address, every address of the family (a wildcard).
+    public var isUnspecified: Bool {
         switch self {
         case .v4(let v4): v4.value == 0
         case .v6(let v6): v6.high == 0 && v6.low == 0

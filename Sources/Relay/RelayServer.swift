@@ -53,19 +53,24 @@ public final class RelayServer: Service, Sendable {
         let shards = RelayShardGroup(
             configuration: configuration.turnConfiguration(), eventLoopGroup: eventLoopGroup, logger: logger)
         shards.start()
+        // Every UDP socket of a listener, but one entry per listener for the log and addresses.
         var bound: [(transport: String, channel: any Channel)] = []
+        var channels: [any Channel] = []
         do {
             for address in configuration.listenAddresses {
-                bound.append(("udp", try await bindUDP(host: address, shards: shards)))
-                bound.append(("tcp", try await bindTCP(host: address, shards: shards)))
+                let udp = try await bindUDP(host: address, shards: shards)
+                channels += udp
+                bound.append(("udp", udp[0]))
+                let tcp = try await bindTCP(host: address, shards: shards)
+                channels.append(tcp)
+                bound.append(("tcp", tcp))
             }
         } catch {
-            for listener in bound { try? await listener.channel.close() }
+            for channel in channels { try? await channel.close() }
             await shards.stop()
             throw error
         }
-        let channels = bound.map(\.channel)
-        boundAddresses.withLock { $0 = channels.compactMap(\.localAddress) }
+        boundAddresses.withLock { $0 = bound.compactMap(\.channel.localAddress) }
         for listener in bound {
             let local = listener.channel.localAddress
             logger.info(
@@ -77,28 +82,41 @@ public final class RelayServer: Service, Sendable {
                 ])
         }
 
+        let listeners = channels
         await withTaskCancellationOrGracefulShutdownHandler {
-            for channel in channels { try? await channel.closeFuture.get() }
+            for channel in listeners { try? await channel.closeFuture.get() }
         } onCancelOrGracefulShutdown: {
-            for channel in channels { channel.close(promise: nil) }
+            for channel in listeners { channel.close(promise: nil) }
         }
         await shards.stop()
         boundAddresses.withLock { $0 = [] }
         logger.info("relay stopped")
     }
 
-    private func bindUDP(host: String, shards: RelayShardGroup) async throws -> any Channel {
+    /// One UDP socket per event loop on the same port (`SO_REUSEPORT`): the kernel
+    /// spreads clients over them by a hash of their address, so every shard serves
+    /// clients, and a client always reaches the shard that holds its allocation.
+    /// No SO_REUSEADDR: on Linux it would let another program's socket share the port;
+    /// with SO_REUSEPORT only sockets of the same user that set it too can.
+    private func bindUDP(host: String, shards: RelayShardGroup) async throws -> [any Channel] {
+        var channels: [any Channel] = []
+        var port = configuration.port
         do {
-            // No SO_REUSEADDR: on Linux it would let a second UDP socket share the port.
-            return try await DatagramBootstrap(group: eventLoopGroup)
-                .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
-                .channelOption(.recvAllocator, value: RelayShard.vectorReadAllocator)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
-                }
-                .bind(host: host, port: configuration.port)
-                .get()
+            for loop in eventLoopGroup.makeIterator() {
+                let channel = try await DatagramBootstrap(group: loop)
+                    .relayListenerOptions()
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
+                    }
+                    .bind(host: host, port: port)
+                    .get()
+                channels.append(channel)
+                // Port 0 picks a free port once; the other loops' sockets join it.
+                port = channel.localAddress?.port ?? port
+            }
+            return channels
         } catch {
+            for channel in channels { try? await channel.close() }
             throw BindError(transport: "udp", address: host, port: configuration.port, underlying: error)
         }
     }

@@ -1,5 +1,6 @@
 """Runs the real `notrack` binary for end-to-end tests (loopback only)."""
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -58,10 +59,14 @@ class Appliance:
     def url(self):
         return f"http://127.0.0.1:{self.http_port}"
 
+    def command(self):
+        """What runs: the binary and its arguments (the NAT lab prefixes `ip netns exec`)."""
+        return [str(BINARY), *self.args]
+
     def start(self, wait=True):
         self.stderr_file = open(self.stderr_path, "wb")
         self.process = subprocess.Popen(
-            [str(BINARY), *self.args], cwd=self.workdir, env=self.env,
+            self.command(), cwd=self.workdir, env=self.env,
             stdout=subprocess.PIPE, stderr=self.stderr_file,
         )
         if wait:
@@ -122,3 +127,10 @@ def run_notrack(args, env=None, cwd=None, timeout=60, input=None):
     environment.update(env or {})
     return subprocess.run([str(BINARY), *args], env=environment, cwd=cwd, capture_output=True, text=True,
                           timeout=timeout, input=input if input is not None else "")
+
+
+def uclient_totals(output):
+    """coturn turnutils_uclient's final counters: messages sent and received, packets lost."""
+    sent, received = re.findall(r"tot_send_msgs=(\d+), tot_recv_msgs=(\d+)", output)[-1]
+    lost = re.search(r"Total lost packets (\d+)", output).group(1)
+    return int(sent), int(received), int(lost)

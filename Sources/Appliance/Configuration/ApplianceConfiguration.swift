@@ -50,4 +50,20 @@ struct ApplianceConfiguration: Sendable {
     var metricsAllowFrom: [CIDR]
     /// Every key's effective value (secrets redacted) and origin, for `check-config` and the start-up log.
     var report: [ConfigurationReport.Entry]
+    /// Settings that work but deserve the operator's attention (a private relay address …):
+    /// `check-config` prints them, `serve` logs them.
+    var warnings: [ConfigurationProblem]
+}
+
+extension ApplianceConfiguration {
+    /// The ports the appliance listens on, by key (0 means any free port).
+    var listenerPorts: [(key: String, port: Int)] {
+        [(ConfigurationKey.httpPort.name, httpPort)] + (relayEnabled ? [(ConfigurationKey.relayPort.name, relay.port)] : [])
+    }
+
+    /// Listener ports below 1024: binding them needs `CAP_NET_BIND_SERVICE`, which the Debian
+    /// package's service is granted only then (docs/packaging.md, "Ports below 1024").
+    var privilegedPorts: [(key: String, port: Int)] {
+        listenerPorts.filter { (1..<1024).contains($0.port) }
+    }
 }

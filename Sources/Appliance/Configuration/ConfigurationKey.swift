@@ -60,6 +60,7 @@ extension ConfigurationKey {
     static let relayMaxAllocationAge = Self("relay.maxAllocationAge")
     static let relayMaxAllocationsPerUser = Self("relay.maxAllocationsPerUser")
     static let relayMaxAllocations = Self("relay.maxAllocations")
+    static let relayMaxAllocationBandwidth = Self("relay.maxAllocationBandwidth")
     static let logLevel = Self("log.level", alias: "LOG_LEVEL")
     static let logFormat = Self("log.format")
     static let metricsAllowFrom = Self("metrics.allowFrom", isList: true)
@@ -73,7 +74,7 @@ extension ConfigurationKey {
         .realtimePingInterval, .realtimePingTimeout, .realtimeMaxPayload, .realtimeConnectTimeout, .callsRingTimeout,
         .relayEnabled, .relayPort, .relayListenAddresses, .relayPublicAddress, .relayCredentialTTL, .relayAuthSecret,
         .relayRealm, .relayPortRange, .relayAllowedPeers, .relayAllowLoopbackPeers, .relayMaxAllocationAge,
-        .relayMaxAllocationsPerUser, .relayMaxAllocations,
+        .relayMaxAllocationsPerUser, .relayMaxAllocations, .relayMaxAllocationBandwidth,
         .logLevel, .logFormat, .metricsAllowFrom,
     ]
 }

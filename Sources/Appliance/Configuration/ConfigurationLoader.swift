@@ -9,6 +9,8 @@ struct ConfigurationLoader {
     var sources: ConfigurationSources
     /// Where relative paths (the development data directory) are anchored.
     var workingDirectory: String = FileManager.default.currentDirectoryPath
+    /// This machine's addresses, read only when the relay must advertise one it was not given.
+    var hostAddresses: @Sendable () -> HostAddresses = HostAddresses.system
 
     func load() -> Result<ApplianceConfiguration, ConfigurationProblems> {
         var reader = ValueReader(sources: sources)
@@ -63,7 +65,9 @@ struct ConfigurationLoader {
         let relayAddresses = reader.readList(
             .relayListenAddresses, default: development ? ["127.0.0.1"] : ["0.0.0.0"], Parse.ipLiteral)
         let relayPublicAddress = reader.readOptional(.relayPublicAddress, Parse.ipLiteral)?.value
-        if relayPublicAddress == nil { reader.record(.relayPublicAddress, display: "(unset: the address clients use)", origin: .defaulted) }
+        let relayPublicAddresses = advertisedRelayAddresses(
+            configured: relayPublicAddress.flatMap { IPAddress($0) }, listenAddresses: relayEnabled ? relayAddresses : [],
+            reader: &reader)
         let relayCredentialTTL = reader.read(.relayCredentialTTL, default: Duration.seconds(86_400), Parse.duration)
         let relayAuthSecret = reader.readOptional(.relayAuthSecret, Parse.text)?.value
         if relayAuthSecret == nil { reader.record(.relayAuthSecret, display: "(unset: derived from the JWT secret)", origin: .defaulted) }
@@ -75,16 +79,13 @@ struct ConfigurationLoader {
         let relayMaxAge = reader.read(.relayMaxAllocationAge, default: Duration.seconds(12 * 3600), Parse.duration)
         let relayPerUser = reader.read(.relayMaxAllocationsPerUser, default: 10, Parse.positiveInteger)
         let relayTotal = reader.read(.relayMaxAllocations, default: 10_000, Parse.positiveInteger)
+        let relayBandwidth = reader.read(.relayMaxAllocationBandwidth, default: 1_250_000, Parse.bytesPerSecond)
         let relay = RelayConfiguration(
             listenAddresses: relayAddresses, port: relayPort, realm: relayRealm,
-            publicAddresses: relayPublicAddress.flatMap { IPAddress($0) }.map { [$0] } ?? [],
+            publicAddresses: relayPublicAddresses,
             portRange: relayPortRange, allowedPeerNetworks: relayAllowedPeers, allowLoopbackPeers: relayAllowLoopback,
-            maximumAllocationAge: relayMaxAge, maximumAllocationsPerUser: relayPerUser, maximumAllocations: relayTotal)
-        if relayEnabled {
-            for problem in relay.relayAddressProblems {
-                reader.problem(.relayPublicAddress, "\(problem); set relay.publicAddress (NOTRACK_RELAY_PUBLIC_ADDRESS) to this box's public IP, or listen on a specific address")
-            }
-        }
+            maximumAllocationAge: relayMaxAge, maximumAllocationsPerUser: relayPerUser, maximumAllocations: relayTotal,
+            bandwidthLimit: relayBandwidth)
         if relayEnabled, relayPort == httpPort, relayPort != 0 {
             reader.problem(.relayPort, "is the same TCP port as http.port (\(httpPort)); give the relay its own port (3478 is standard)")
         }
@@ -120,8 +121,56 @@ struct ConfigurationLoader {
                 logLevel: logLevel,
                 logFormat: logFormat,
                 metricsAllowFrom: allowFrom,
-                report: reader.report
+                report: reader.report,
+                warnings: reader.warnings
             ))
+    }
+
+    /// What the relay advertises in XOR-RELAYED-ADDRESS: `relay.publicAddress` when set, and for
+    /// each family the relay listens on with a wildcard and no public address of that family,
+    /// this machine's primary address. A private or missing one is a warning, not a problem:
+    /// a fresh install relays between its own clients, and the operator learns what to set.
+    private func advertisedRelayAddresses(
+        configured: IPAddress?, listenAddresses: [String], reader: inout ValueReader
+    ) -> [IPAddress] {
+        var advertised = configured.map { [$0] } ?? []
+        let wildcardFamilies = Set(listenAddresses.compactMap(IPAddress.init).filter(\.isUnspecified).map(\.family))
+        let missing = [AddressFamily.ipv4, .ipv6].filter { family in
+            wildcardFamilies.contains(family) && !advertised.contains { $0.family == family }
+        }
+        guard !missing.isEmpty else {
+            if configured == nil {
+                reader.record(.relayPublicAddress, display: "(unset: the listen address; ICE servers name the host clients used)", origin: .defaulted)
+            }
+            return advertised
+        }
+        let host = hostAddresses()
+        var found: [String] = []
+        for family in missing {
+            let name = family == .ipv4 ? "IPv4" : "IPv6"
+            guard let choice = host.primary(family) else {
+                reader.warn(
+                    .relayPublicAddress,
+                    "unset, and this machine has no \(name) address besides loopback and link-local: TURN allocations over \(name) are refused until it has one (restart once the network is up) or relay.publicAddress (NOTRACK_RELAY_PUBLIC_ADDRESS) is set")
+                continue
+            }
+            advertised.append(choice.address)
+            found.append(choice.description)
+            if let category = choice.category {
+                reader.warn(
+                    .relayPublicAddress,
+                    "unset, so the relay advertises \(choice.address), this machine's primary \(name) address, which is a \(category.phrase) address: relaying between clients that reach this box works, but if it is reached through NAT (port forwarding, a cloud VM's public IP) set relay.publicAddress (NOTRACK_RELAY_PUBLIC_ADDRESS) to that public IP")
+            }
+        }
+        if let configured {
+            let display = (["\(configured)"] + found.map { "detected \($0)" }).joined(separator: ", ")
+            reader.record(.relayPublicAddress, display: display, origin: reader.origin(of: .relayPublicAddress))
+        } else {
+            reader.record(
+                .relayPublicAddress, display: found.isEmpty ? "(unset; this machine has no address to advertise)" : found.joined(separator: ", "),
+                origin: found.isEmpty ? .defaulted : .detected)
+        }
+        return advertised
     }
 
     private func absolute(_ path: String) -> String {
@@ -172,6 +221,8 @@ struct ConfigurationLoader {
 struct ValueReader {
     let sources: ConfigurationSources
     private(set) var problems: [ConfigurationProblem] = []
+    /// Worth an operator's attention, but the appliance runs.
+    private(set) var warnings: [ConfigurationProblem] = []
     private(set) var report: [ConfigurationReport.Entry] = []
     private var origins: [ConfigurationKey: ConfigurationSources.Origin] = [:]
 
@@ -181,6 +232,10 @@ struct ValueReader {
 
     mutating func problem(_ key: ConfigurationKey, _ message: String) {
         problems.append(.init(key: key.name, message: message))
+    }
+
+    mutating func warn(_ key: ConfigurationKey, _ message: String) {
+        warnings.append(.init(key: key.name, message: message))
     }
 
     func origin(of key: ConfigurationKey) -> ConfigurationSources.Origin {
@@ -238,7 +293,13 @@ struct ValueReader {
         }
     }
 
+    /// Sets the key's line in the report; a later call for the same key replaces it.
     mutating func record(_ key: ConfigurationKey, display: String, origin: ConfigurationSources.Origin) {
-        report.append(.init(key: key.name, value: display, origin: origin))
+        let entry = ConfigurationReport.Entry(key: key.name, value: display, origin: origin)
+        if let index = report.firstIndex(where: { $0.key == key.name }) {
+            report[index] = entry
+        } else {
+            report.append(entry)
+        }
     }
 }

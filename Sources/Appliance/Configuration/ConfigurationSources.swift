@@ -11,6 +11,8 @@ struct ConfigurationSources: Sendable {
         case environment(String)
         case file(String)
         case defaulted
+        /// Not configured; read from this machine (the relay's address, `HostAddresses`).
+        case detected
 
         var description: String {
             switch self {
@@ -18,6 +20,7 @@ struct ConfigurationSources: Sendable {
             case .environment(let name): "environment \(name)"
             case .file(let path): "file \(path)"
             case .defaulted: "default"
+            case .detected: "detected"
             }
         }
     }

@@ -29,6 +29,14 @@ enum Parse {
         return .success(value)
     }
 
+    /// A rate in bytes per second; 0 means no limit (nil).
+    static func bytesPerSecond(_ raw: String) -> Result<Int?, Failure> {
+        guard let value = Int(raw), value >= 0 else {
+            return .failure(.init(message: "must be a whole number of bytes per second, or 0 for no limit"))
+        }
+        return .success(value == 0 ? nil : value)
+    }
+
     /// bcrypt's cost: 12 (a quarter second per hash on a small box) up to 16.
     static func bcryptCost(_ raw: String) -> Result<Int, Failure> {
         guard let value = Int(raw), (12...16).contains(value) else {

@@ -60,7 +60,15 @@ struct ApplianceRuntime {
                     ClientNetworks.contains(trustedProxies, address: ip)
                 },
                 onListening: { address in
-                    httpLogger.info("http listening", metadata: ["url": "http://\(Self.urlHost(address))"])
+                    let urls = ServedURLs(bound: address, host: .system())
+                    httpLogger.info(
+                        "http listening",
+                        metadata: [
+                            "url": .string(urls.bound),
+                            "reach": .string(urls.reachable.joined(separator: " ")),
+                            "api_docs": .string(urls.preferred + "/api-docs"),
+                            "health": .string(urls.preferred + "/health/live"),
+                        ])
                 }
             ),
             logger: httpLogger
@@ -119,7 +127,8 @@ struct ApplianceRuntime {
         }
     }
 
-    /// Says exactly what the appliance chose, so nobody has to guess which defaults applied.
+    /// Says exactly what the appliance chose, so nobody has to guess which defaults applied:
+    /// where its files are, what it listens on and advertises, and every configuration warning.
     private func logChoices() {
         let secretOrigin: String
         switch configuration.secret {
@@ -139,12 +148,12 @@ struct ApplianceRuntime {
                     configuration.relayEnabled
                         ? configuration.relay.listenAddresses.map { "\($0):\(configuration.relay.port)" }.joined(separator: ",")
                         : "disabled"),
+                "relay_advertised": .string(configuration.relay.advertisedAddresses.map(\.description).joined(separator: ",")),
+                "relay_ports": .string("\(configuration.relay.portRange.lowerBound)-\(configuration.relay.portRange.upperBound)/udp"),
             ])
-    }
-
-    static func urlHost(_ address: SocketAddress?) -> String {
-        guard let address, let ip = address.ipAddress, let port = address.port else { return "?" }
-        return ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+        for warning in configuration.warnings {
+            logger.warning("configuration warning", metadata: ["key": .string(warning.key), "problem": .string(warning.message)])
+        }
     }
 }
 

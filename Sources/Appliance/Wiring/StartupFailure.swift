@@ -14,7 +14,8 @@ struct StartupFailure: Error, CustomStringConvertible {
         case EADDRINUSE:
             return .init(description: "\(what) is already in use by another program; stop it or choose another port (\(key))")
         case EACCES:
-            return .init(description: "no permission to listen on \(what); use a port above 1023 or grant CAP_NET_BIND_SERVICE (\(key))")
+            return .init(
+                description: "no permission to listen on \(what); use a port above 1023 or grant CAP_NET_BIND_SERVICE (\(key)). The Debian package's service is granted it when the configuration names a port below 1024: run `systemctl daemon-reload`, then restart")
         case EADDRNOTAVAIL:
             return .init(description: "\(host) is not an address of this machine; fix \(key)")
         default:

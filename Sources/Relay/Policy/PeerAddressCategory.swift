@@ -48,7 +48,7 @@ public enum PeerAddressCategory: String, Hashable, Sendable, CaseIterable {
 
     /// The category of a special-purpose address; `nil` for ordinary unicast.
     /// IPv4-embedded IPv6 is not unwrapped here: `PeerPolicy` does that first.
-    static func of(_ address: IPAddress) -> PeerAddressCategory? {
+    public static func of(_ address: IPAddress) -> PeerAddressCategory? {
         table.first { $0.0.contains(address) }?.1
     }
 }

@@ -31,7 +31,7 @@ struct TURNConfiguration: Sendable {
     var maximumAllocationAge: Duration = .seconds(12 * 3600)
     var maximumAllocationsPerUser = 10
     var maximumAllocations = 10_000
-    /// Relayed bytes per second per allocation and direction; nil = unlimited.
+    /// Relayed bytes per second per allocation, both directions together; nil = unlimited.
     var bandwidthLimit: Int?
     var peerPolicy = PeerPolicy()
     var nonceValidity: Duration = .seconds(600)

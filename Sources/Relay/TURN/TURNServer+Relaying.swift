@@ -64,7 +64,7 @@ extension TURNServer {
             statistics.peerToClientPackets += 1
             statistics.peerToClientBytes += length
         case .drop(let reason):
-            statistics.drops[reason, default: 0] += 1
+            statistics.recordDrop(reason)
         }
         return route
     }
@@ -93,7 +93,7 @@ extension TURNServer {
             statistics.clientToPeerPackets += 1
             statistics.clientToPeerBytes += length
         case .drop(let reason):
-            statistics.drops[reason, default: 0] += 1
+            statistics.recordDrop(reason)
         }
     }
 

@@ -67,7 +67,7 @@ struct TURNServer: Sendable {
     /// by `StreamFrame`). Never traps on malformed bytes.
     mutating func handleSTUN(_ bytes: [UInt8], from fiveTuple: FiveTuple, now: Date) -> [TURNAction] {
         let actions = dispatch(bytes, from: fiveTuple, now: now)
-        for case .drop(let reason) in actions { statistics.drops[reason, default: 0] += 1 }
+        for case .drop(let reason) in actions { statistics.recordDrop(reason) }
         return actions
     }
 

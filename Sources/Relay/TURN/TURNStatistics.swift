@@ -23,4 +23,8 @@ struct TURNStatistics: Hashable, Sendable {
     var clientToPeerBytes = 0
     var peerToClientPackets = 0
     var peerToClientBytes = 0
+
+    mutating func recordDrop(_ reason: DropReason) {
+        drops[reason, default: 0] += 1
+    }
 }

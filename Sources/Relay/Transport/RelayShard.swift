@@ -29,18 +29,13 @@ final class RelayShard: @unchecked Sendable {
     private var closeWhenBound: Set<TransportAddress> = []
     /// `SocketAddress` values allocate; peers repeat, so keep them.
     private var peerAddresses: [TransportAddress: SocketAddress] = [:]
-    /// Channels written to during the current read burst: flushed together
-    /// when the burst ends, so NIO can send them with one `sendmmsg`.
+    /// Channels written to during the current event-loop turn, flushed together
+    /// once every socket the selector reported ready has been read: the many relay
+    /// sockets that each yield one peer datagram then reach their client through
+    /// one `sendmmsg` on the listener.
     private var unflushed: [ObjectIdentifier: any Channel] = [:]
+    private var flushScheduled = false
     private var sweep: RepeatedTask?
-    /// Datagrams read per system call (`recvmmsg`) on relay sockets and listeners.
-    static let vectorReadCount = 16
-    /// Largest datagram relayed whole; larger ones arrive truncated and fail
-    /// their framing. Covers any Ethernet-MTU packet with room to spare.
-    static let maximumDatagram = 2048
-    /// NIO splits one receive buffer evenly between the messages of a vector
-    /// read, so it must hold `vectorReadCount` maximal datagrams.
-    static let vectorReadAllocator = FixedSizeRecvByteBufferAllocator(capacity: vectorReadCount * maximumDatagram)
 
     init(index: Int, eventLoop: any EventLoop, configuration: TURNConfiguration, resources: RelayResources,
          logger: Logger, metrics: RelayMetrics) {
@@ -73,11 +68,16 @@ final class RelayShard: @unchecked Sendable {
 
     private func tick(now: Date) {
         execute(server.expire(now: now))
-        flush()
+        reportStatistics()
+        if peerAddresses.count > 65_536 { peerAddresses.removeAll(keepingCapacity: true) }
+    }
+
+    /// Hands what was counted since the last report to the metrics factory.
+    func reportStatistics() {
+        eventLoop.preconditionInEventLoop()
         let current = server.statistics
         metrics.report(from: reported, to: current, activeAllocations: server.allocationCount, shard: index)
         reported = current
-        if peerAddresses.count > 65_536 { peerAddresses.removeAll(keepingCapacity: true) }
     }
 
     // MARK: Registration
@@ -93,18 +93,26 @@ final class RelayShard: @unchecked Sendable {
         streams[fiveTuple] = channel
     }
 
+    /// A stream's bytes could not be framed: counted, and the handler closes it.
+    func streamOutOfSync() {
+        eventLoop.preconditionInEventLoop()
+        server.statistics.recordDrop(.malformed)
+    }
+
     func streamClosed(_ fiveTuple: FiveTuple) {
         eventLoop.preconditionInEventLoop()
         streams.removeValue(forKey: fiveTuple)
         execute(server.connectionClosed(fiveTuple))
-        flush()
     }
 
     // MARK: Client side
 
     /// A STUN message or ChannelData frame from a client, whole.
     func clientMessage(_ buffer: ByteBuffer, from fiveTuple: FiveTuple, now: Date = Date()) {
-        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else { return }
+        guard let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self) else {
+            server.statistics.recordDrop(.malformed)  // an empty datagram
+            return
+        }
         if first >> 6 == 0b01 {
             channelData(buffer, from: fiveTuple, now: now)
         } else {
@@ -120,7 +128,7 @@ final class RelayShard: @unchecked Sendable {
               ChannelData.channelNumbers.contains(number),
               let payload = buffer.getSlice(at: start + ChannelData.headerLength, length: Int(length))
         else {
-            server.statistics.drops[.malformed, default: 0] += 1
+            server.statistics.recordDrop(.malformed)
             return
         }
         switch server.routeChannelData(channel: number, length: Int(length), from: fiveTuple, now: now) {
@@ -165,8 +173,8 @@ final class RelayShard: @unchecked Sendable {
             case .sendToPeer(let relayed, let peer, let payload, _):
                 guard let socket = relaySockets[relayed] else { break }
                 write(AddressedEnvelope(remoteAddress: socketAddress(peer), data: ByteBuffer(bytes: payload)), to: socket)
-            case .bindRelay(let id, let address):
-                bindRelay(id: id, address: address)
+            case .bindRelay(let id, let address, let dontFragment):
+                bindRelay(id: id, address: address, dontFragment: dontFragment)
             case .closeRelay(let address):
                 if let channel = relaySockets.removeValue(forKey: address) {
                     channel.close(promise: nil)
@@ -193,12 +201,15 @@ final class RelayShard: @unchecked Sendable {
     private func write<Message: Sendable>(_ message: Message, to channel: any Channel) {
         channel.write(message, promise: nil)
         unflushed[ObjectIdentifier(channel)] = channel
+        if !flushScheduled {
+            flushScheduled = true
+            // Tasks run after the I/O events of the current selector wake-up.
+            eventLoop.execute { self.flush() }
+        }
     }
 
-    /// Ends a read burst: called by every handler's `channelReadComplete`,
-    /// and after work that did not come from a read (binds, the sweep).
-    func flush() {
-        guard !unflushed.isEmpty else { return }
+    private func flush() {
+        flushScheduled = false
         for channel in unflushed.values { channel.flush() }
         unflushed.removeAll(keepingCapacity: true)
     }
@@ -211,10 +222,10 @@ final class RelayShard: @unchecked Sendable {
     }
 
     /// Binds a relay socket on this shard's loop, then reports to the core.
-    private func bindRelay(id: UInt64, address: TransportAddress) {
+    private func bindRelay(id: UInt64, address: TransportAddress, dontFragment: Bool) {
         DatagramBootstrap(group: eventLoop)
-            .channelOption(.datagramVectorReadMessageCount, value: Self.vectorReadCount)
-            .channelOption(.recvAllocator, value: Self.vectorReadAllocator)
+            .relayDatagramOptions()
+            .dontFragment(dontFragment, family: address.family)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RelaySocketHandler(shard: self, relayed: address))
@@ -224,8 +235,13 @@ final class RelayShard: @unchecked Sendable {
             .hop(to: eventLoop)
             .whenComplete { result in
                 self.relayBindCompleted(result, id: id, address: address, now: Date())
-                self.flush()
             }
+    }
+
+    /// The relay socket bound at `address`, for tests.
+    func relaySocket(at address: TransportAddress) -> (any Channel)? {
+        eventLoop.preconditionInEventLoop()
+        return relaySockets[address]
     }
 
     private func relayBindCompleted(_ result: Result<any Channel, any Error>, id: UInt64, address: TransportAddress, now: Date) {

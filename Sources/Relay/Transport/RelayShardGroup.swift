@@ -7,8 +7,9 @@ import NIOCore
 /// `configureStreamConnection` in each accepted TCP connection.
 ///
 /// Shards share only `RelayResources` (ports, reservations, quotas), locked
-/// when an allocation starts or ends and never per packet. A UDP listener lives on one loop, so all UDP clients of that listener use
-/// its shard; TCP connections are spread over loops by the server bootstrap.
+/// when an allocation starts or ends and never per packet. Each address has one UDP
+/// listener socket per loop (`SO_REUSEPORT`), and the kernel keeps a client on one of
+/// them; TCP connections are spread over loops by the server bootstrap.
 final class RelayShardGroup: Sendable {
     let shards: [RelayShard]
 

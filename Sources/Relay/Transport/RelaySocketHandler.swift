@@ -17,10 +17,6 @@ final class RelaySocketHandler: ChannelInboundHandler {
         shard.peerDatagram(unwrapInboundIn(data), relayed: relayed)
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        shard.flush()
-    }
-
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // ICMP errors surface as read errors on UDP sockets; the socket stays usable.
     }
@@ -47,10 +43,6 @@ final class STUNDatagramHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         guard let local, let client = TransportAddress(envelope.remoteAddress) else { return }
         shard.clientMessage(envelope.data, from: FiveTuple(client: client, server: local, transport: .udp))
-    }
-
-    func channelReadComplete(context: ChannelHandlerContext) {
-        shard.flush()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

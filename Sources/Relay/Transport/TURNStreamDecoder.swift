@@ -49,11 +49,6 @@ final class TURNStreamHandler: ChannelInboundHandler {
         shard.clientMessage(unwrapInboundIn(data), from: fiveTuple)
     }
 
-    func channelReadComplete(context: ChannelHandlerContext) {
-        shard.flush()
-        context.fireChannelReadComplete()
-    }
-
     func channelInactive(context: ChannelHandlerContext) {
         if let fiveTuple { shard.streamClosed(fiveTuple) }
         fiveTuple = nil
@@ -61,6 +56,7 @@ final class TURNStreamHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is STUNDecodingError { shard.streamOutOfSync() }
         context.close(promise: nil)
     }
 }

@@ -7,13 +7,15 @@ import NIOPosix
 public struct PasswordHasher: Sendable {
     /// The bcrypt cost; 12 or more in the product.
     public let cost: UInt8
-    /// A hash of a random string nobody knows, at the same cost as real hashes.
-    private let decoyHash: String
+    /// A well-formed hash at the same cost as real hashes that no password produces in
+    /// practice: verifying against it costs exactly one real verification. Built from a
+    /// fixed salt rather than computed, so creating a hasher (every `users` command) is free.
+    var decoyHash: String {
+        "$2b$" + (cost < 10 ? "0" : "") + "\(cost)$" + "NoTrackDecoySalt.ForUnknownUsers.NothingHashesToThis."
+    }
 
-    /// Computes one hash up front (the decoy), so create one hasher at start-up and share it.
     public init(cost: UInt8 = 12) {
         self.cost = cost
-        self.decoyHash = Bcrypt.hash(UUID().uuidString, cost: cost)
     }
 
     public func hash(_ password: String) async throws -> String {

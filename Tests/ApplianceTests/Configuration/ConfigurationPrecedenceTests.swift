@@ -97,6 +97,15 @@ import Testing
         #expect(fromFile.metricsAllowFrom.map(\.description) == ["127.0.0.1/32", "::1/128"])
     }
 
+    @Test func allocationBandwidthCapsByDefaultAndZeroLiftsIt() throws {
+        #expect(try load(.init(environment: secret)).relay.bandwidthLimit == 1_250_000)
+        var environment = secret
+        environment["NOTRACK_RELAY_MAX_ALLOCATION_BANDWIDTH"] = "0"
+        #expect(try load(.init(environment: environment)).relay.bandwidthLimit == nil)
+        environment["NOTRACK_RELAY_MAX_ALLOCATION_BANDWIDTH"] = "64000"
+        #expect(try load(.init(environment: environment)).relay.bandwidthLimit == 64_000)
+    }
+
     @Test func secretsAreRedactedInTheReport() throws {
         let configuration = try load(.init(environment: secret))
         let line = try #require(configuration.report.first { $0.key == "auth.jwtSecret" })

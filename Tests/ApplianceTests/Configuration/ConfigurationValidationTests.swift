@@ -92,14 +92,10 @@ import Testing
         #expect(found.contains { $0.key == "auth.jwtSecret" && $0.message.contains("keep only one") })
     }
 
-    @Test func aWildcardRelayNeedsAPublicAddress() {
-        let found = problems(environment: ["NOTRACK_RELAY_LISTEN_ADDRESSES": "0.0.0.0"])
-        #expect(found.contains { $0.key == "relay.publicAddress" && $0.message.contains("0.0.0.0") })
-        #expect(problems(environment: ["NOTRACK_RELAY_LISTEN_ADDRESSES": "0.0.0.0", "NOTRACK_RELAY_PUBLIC_ADDRESS": "203.0.113.7"]).isEmpty)
-    }
-
     @Test(arguments: [("NOTRACK_RELAY_PORT_RANGE", "65535-49152", "relay.portRange"), ("NOTRACK_RELAY_PORT_RANGE", "80-90", "relay.portRange"),
-                      ("NOTRACK_RELAY_ALLOWED_PEERS", "192.168.1.1/24", "relay.allowedPeers"), ("NOTRACK_RELAY_MAX_ALLOCATION_AGE", "forever", "relay.maxAllocationAge")])
+                      ("NOTRACK_RELAY_ALLOWED_PEERS", "192.168.1.1/24", "relay.allowedPeers"), ("NOTRACK_RELAY_MAX_ALLOCATION_AGE", "forever", "relay.maxAllocationAge"),
+                      ("NOTRACK_RELAY_MAX_ALLOCATION_BANDWIDTH", "-5", "relay.maxAllocationBandwidth"),
+                      ("NOTRACK_RELAY_MAX_ALLOCATION_BANDWIDTH", "10 Mbit", "relay.maxAllocationBandwidth")])
     func relayValuesAreValidated(variable: String, value: String, key: String) {
         #expect(problems(environment: [variable: value]).contains { $0.key == key })
     }

@@ -37,6 +37,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         let shards: RelayShardGroup
         let listener: any Channel
         let serverAddress: SocketAddress
+        let metrics = RecordingMetrics()
 
         let host: String
 
@@ -48,7 +49,8 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                 relayAddresses: [RelayAddress(bind: IPAddress(host)!)])
             configuration.peerPolicy = PeerPolicy(allowLoopback: true)
             configuration.portRange = 42000...42999
-            let shards = RelayShardGroup(configuration: configuration, eventLoopGroup: group, logger: Logger(label: "test"))
+            let shards = RelayShardGroup(configuration: configuration, eventLoopGroup: group, logger: Logger(label: "test"),
+                                         metrics: RelayMetrics(factory: metrics))
             self.shards = shards
             shards.start()
             if tcp {
@@ -59,8 +61,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                     .bind(host: host, port: 0).get()
             } else {
                 listener = try await DatagramBootstrap(group: group)
-                    .channelOption(.datagramVectorReadMessageCount, value: RelayShard.vectorReadCount)
-                    .channelOption(.recvAllocator, value: RelayShard.vectorReadAllocator)
+                    .relayListenerOptions()
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
                     }
@@ -115,11 +116,16 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                 .encode(integrity: .sha1(key), fingerprint: true)
         }
         let allocated = try await Self.exchange(
-            signed(.allocate, [.requestedTransport(17)] + family), via: client, collector: inbox, to: server)
+            signed(.allocate, [.requestedTransport(17), .dontFragment] + family), via: client, collector: inbox, to: server)
         guard case .xorRelayedAddress(let relayed)? = allocated.first(.xorRelayedAddress) else {
             Issue.record("allocate failed: \(allocated)"); return
         }
         #expect((42000...42999).contains(relayed.port))
+        // DONT-FRAGMENT reached the relay socket: path-MTU discovery "do".
+        let shard = fixture.shards.shards[0]
+        let relaySocket = try #require(try await shard.eventLoop.submit { shard.relaySocket(at: relayed) }.get())
+        let discovery = try await relaySocket.getOption(DatagramBootstrap.pathMTUDiscovery(relayed.family)).get()
+        #expect(discovery == DatagramBootstrap.pathMTUDiscoveryDo(relayed.family))
 
         let peerAddress = TransportAddress(peer.localAddress!)!
         let bound = try await Self.exchange(signed(.channelBind, [.channelNumber(0x4000), .xorPeerAddress(peerAddress)]),
@@ -244,6 +250,24 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         #expect(one.first(.xorMappedAddress) == .xorMappedAddress(TransportAddress(client.localAddress!)!))
         #expect(two.messageClass == .successResponse)
         try await client.close()
+        try await fixture.shutdown()
+    }
+
+    @Test func tcpGarbageClosesTheConnectionAndIsCountedAsMalformed() async throws {
+        let fixture = try await Fixture(tcp: true)
+        let collector = Collector<ByteBuffer>()
+        let client = try await ClientBootstrap(group: fixture.group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(to: fixture.serverAddress).get()
+        // 0xFF starts neither STUN (00) nor ChannelData (01): the stream is out of sync.
+        try await client.writeAndFlush(ByteBuffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF] + Array("GET / HTTP/1.1\r\n\r\n".utf8)))
+        try await client.closeFuture.get()
+        let shard = fixture.shards.shards[0]
+        try await shard.eventLoop.submit { shard.reportStatistics() }.get()
+        let key = RecordingMetrics.key(RelayMetrics.droppedPackets, [("reason", "malformed")])
+        #expect(fixture.metrics.values.withLock { $0[key] } == 1)
         try await fixture.shutdown()
     }
 }
