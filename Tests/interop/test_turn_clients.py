@@ -67,7 +67,8 @@ def test_uclient_relays_with_api_credentials_over_udp_and_tcp(appliance_factory)
     appliance = appliance_factory(env={"NOTRACK_RELAY_ALLOW_LOOPBACK_PEERS": "true"}).start()
     username, password = credentials(appliance)
     for transport in ([], ["-t"]):
-        output = uclient(appliance, "-u", username, "-w", password, *transport)
+        # -g: DONT-FRAGMENT in every Allocate.
+        output = uclient(appliance, "-u", username, "-w", password, "-g", *transport)
         # Two clients, each an RTP and an RTCP allocation sending 50 messages.
         assert_all_relayed(output, 200)
     assert appliance.stop() == 0

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Relay benchmark: the same bounded turnutils_uclient load against notrack and against
 coturn's turnserver (the yardstick), alternating A B A B, each server started fresh for
-each run. Prints per run: delivered messages per second, loss, the server's CPU seconds
+each run. Prints per run: delivered messages per second, loss (and how many datagrams
+the kernel dropped at the server's own full sockets), the server's CPU seconds
 (utime + stime from /proc) per million relayed packets and its resident memory; then
 medians and notrack/coturn ratios. Loopback only; see docs/performance.md "## Relay".
 """
@@ -88,6 +89,24 @@ class Server:
         status = Path(f"/proc/{self.process.pid}/status").read_text()
         value = lambda key: int(re.search(rf"^{key}:\s+(\d+) kB", status, re.M).group(1))
         return value("VmRSS"), value("VmHWM")
+
+    def socket_drops(self):
+        """Datagrams the kernel dropped because this server's sockets were full."""
+        inodes = set()
+        for fd in os.listdir(f"/proc/{self.process.pid}/fd"):
+            try:
+                link = os.readlink(f"/proc/{self.process.pid}/fd/{fd}")
+            except OSError:
+                continue
+            if link.startswith("socket:["):
+                inodes.add(link[8:-1])
+        drops = 0
+        for table in ("/proc/net/udp", "/proc/net/udp6"):
+            for line in Path(table).read_text().splitlines()[1:]:
+                fields = line.split()
+                if fields[9] in inodes:
+                    drops += int(fields[-1])
+        return drops
 
     def threads_running(self):
         return len(os.listdir(f"/proc/{self.process.pid}/task"))
@@ -190,6 +209,7 @@ def run_once(server, arguments):
         result = load(server.port, arguments)
         cpu = server.cpu_seconds() - cpu_before
         rss, peak = server.memory_kib()
+        drops = server.socket_drops()
     finally:
         server.stop()
     # -y: every delivered message crossed the relay twice (client → relayed address of
@@ -199,6 +219,7 @@ def run_once(server, arguments):
         "server": server.name,
         "rate": result["received"] / result["transmit"],
         "loss": 1 - result["received"] / max(result["sent"], 1),
+        "server_drops": drops,
         "cpu_per_million": cpu / relayed * 1e6 if relayed else float("inf"),
         "cpu": cpu,
         "rss_mib": rss / 1024,
@@ -209,13 +230,13 @@ def run_once(server, arguments):
 
 
 def row(result):
-    return (f"{result['server']:8} {result['rate']:12.0f} {100 * result['loss']:7.2f}% "
+    return (f"{result['server']:8} {result['rate']:12.0f} {100 * result['loss']:7.2f}% {result['server_drops']:8.0f} "
             f"{result['cpu_per_million']:14.2f} {result['cpu']:7.2f} {result['rss_mib']:8.1f} "
             f"{result['peak_mib']:8.1f} {result['threads']:7} {result['sent']:9} {result['received']:9} "
             f"{result['transmit']:7.0f}")
 
 
-HEADER = (f"{'server':8} {'messages/s':>12} {'loss':>8} {'cpu s/M pkts':>14} {'cpu s':>7} {'rss MiB':>8} "
+HEADER = (f"{'server':8} {'messages/s':>12} {'loss':>8} {'drops':>8} {'cpu s/M pkts':>14} {'cpu s':>7} {'rss MiB':>8} "
           f"{'peak MiB':>8} {'threads':>7} {'sent':>9} {'received':>9} {'send s':>7}")
 
 
@@ -225,7 +246,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=3, help="runs per server, alternating (default 3)")
     parser.add_argument("--processes", type=int, default=4, help="uclient processes at once (default 4)")
     parser.add_argument("--clients", type=int, default=100, help="uclient -m: clients per process (default 100)")
-    parser.add_argument("--messages", type=int, default=1000, help="uclient -n: messages per client (default 1000)")
+    parser.add_argument("--messages", type=int, default=500,
+                        help="uclient -n: messages per client (default 500; at 1000 both servers lost about half here)")
     parser.add_argument("--length", type=int, default=160, help="uclient -l: payload bytes (default 160, 20 ms of G.711)")
     parser.add_argument("--interval", type=int, default=1, help="uclient -z: ms between a client's packets (default 1)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
@@ -258,7 +280,7 @@ def main():
     for name in ("notrack", "coturn"):
         runs = [r for r in results if r["server"] == name]
         median = {key: statistics.median(r[key] for r in runs)
-                  for key in ("rate", "loss", "cpu_per_million", "cpu", "rss_mib", "peak_mib", "threads",
+                  for key in ("rate", "loss", "server_drops", "cpu_per_million", "cpu", "rss_mib", "peak_mib", "threads",
                               "sent", "received", "transmit")}
         medians[name] = {"server": name, **median}
         print(row(medians[name]))

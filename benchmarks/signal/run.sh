@@ -6,7 +6,8 @@
 # server doing the same work (reference_server.py).
 #
 # usage: benchmarks/signal/run.sh [CONNECTIONS] [RATE] [DURATION] [ROUNDS]
-#        (defaults 10000 500 20 2; ONLY=notrack or ONLY=reference runs one side)
+#        (defaults 10000 500 20 2; ONLY=notrack or ONLY=reference runs one side;
+#        NOTRACK_BINARY=path measures another build than .build/release/notrack)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 connections=${1:-10000}
@@ -15,12 +16,14 @@ duration=${3:-20}
 rounds=${4:-2}
 here=benchmarks/signal
 out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
 
 # Each side holds one descriptor per connection, the client as many again.
 ulimit -Hn 1048576 2>/dev/null || true
 ulimit -n "$(ulimit -Hn)"
 
-[ -x .build/release/notrack ] || swift build -c release --product notrack
+binary=${NOTRACK_BINARY:-.build/release/notrack}
+[ -x "$binary" ] || swift build -c release --product notrack
 venv=$here/.venv
 if [ "${ONLY:-}" != notrack ] && ! cmp -s $here/requirements.txt $venv/installed-requirements.txt; then
   [ -x $venv/bin/python ] || python3 -m venv $venv
@@ -48,7 +51,7 @@ run_side() {  # run_side NAME ROUND
       NOTRACK_LOG_LEVEL=warning NOTRACK_AUTH_GUEST_ACCESS=true \
       NOTRACK_RATE_LIMIT_AUTH_MAX=10000000 NOTRACK_RATE_LIMIT_API_MAX=10000000 \
       NOTRACK_RATE_LIMIT_SOCKET_CONNECTS_MAX=10000000 NOTRACK_RATE_LIMIT_SOCKET_EVENTS_MAX=10000000 \
-      .build/release/notrack > "$out/$name-$round.server.log" 2>&1 &
+      "$binary" > "$out/$name-$round.server.log" 2>&1 &
     pid=$!
     wait_http "http://127.0.0.1:$port/health/live"
   else

@@ -9,8 +9,9 @@ asyncio (python-socketio's client costs too much per connection for 10,000 of th
 1. Gets one guest token per connection (POST /api/auth/guest).
 2. Opens the WebSockets (EIO=4&transport=websocket), sends CONNECT with auth {token},
    waits for the CONNECT reply; from then on every connection answers pings, nothing else.
-3. Reads the server's RSS (/proc/PID/status) before the connections and once they have
-   been idle for --settle seconds: (after - before) / N is the memory per idle connection.
+3. Reads the server's RSS (/proc/PID/status) after the tokens, before the connections, and
+   once they have been idle for --settle seconds: (after - before) / N is the memory per
+   idle connection.
 4. Runs call set-ups at --rate per second for --duration seconds between pairs of the held
    connections: call-user -> the callee gets incoming-call and answers with answer-call ->
    the caller gets answer-made and sends end-call -> the callee gets call-ended. Each of the
@@ -242,10 +243,12 @@ async def main():
     calls = Calls()
     result = {"url": options.url, "connections": options.connections}
 
-    rss_before = rss_kib(options.server_pid)
     started = time.perf_counter()
     tokens = await bounded(range(options.connections), 50, lambda _: http_post_json(host, port, "/api/auth/guest"))
     result["guest_tokens_s"] = round(time.perf_counter() - started, 2)
+    # After the REST calls, so that only the connections count (not the accounts database).
+    await asyncio.sleep(1)
+    rss_before = rss_kib(options.server_pid)
 
     async def open_one(token):
         key = base64.b64encode(os.urandom(16)).decode()

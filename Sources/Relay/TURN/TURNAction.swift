@@ -6,8 +6,10 @@ enum TURNAction: Hashable, Sendable {
     /// Send a UDP datagram from a relayed address to a peer.
     case sendToPeer(from: TransportAddress, to: TransportAddress, payload: [UInt8], dontFragment: Bool)
     /// Bind a UDP socket at `address`, then call `relayBound(id:now:)` or
-    /// `relayBindFailed(id:now:)`.
-    case bindRelay(id: UInt64, address: TransportAddress)
+    /// `relayBindFailed(id:now:)`. `dontFragment`: the Allocate carried
+    /// DONT-FRAGMENT, so everything the socket sends must have the IP DF bit set
+    /// and never be fragmented (RFC 8656 §7.2, §14).
+    case bindRelay(id: UInt64, address: TransportAddress, dontFragment: Bool)
     /// Close the relay socket of an allocation that ended. It may name a
     /// socket whose bind is still in flight (the client left meanwhile):
     /// close it once bound; `relayBound` for it then returns nothing.

@@ -21,7 +21,9 @@ extension TURNServer {
             nextPendingID += 1
             pending[id] = request
             pendingByFiveTuple[fiveTuple] = id
-            return [.bindRelay(id: id, address: TransportAddress(ip: request.relay.bind, port: request.port))]
+            return [.bindRelay(
+                id: id, address: TransportAddress(ip: request.relay.bind, port: request.port),
+                dontFragment: request.dontFragment)]
         case .failure(let refusal):
             statistics.allocationsRefused[refusal.error.code, default: 0] += 1
             if refusal.error == .unauthorized {
@@ -178,7 +180,8 @@ extension TURNServer {
             request.port = port
             request.attempts += 1
             pending[id] = request
-            return [.bindRelay(id: id, address: TransportAddress(ip: request.relay.bind, port: port))]
+            return [.bindRelay(
+                id: id, address: TransportAddress(ip: request.relay.bind, port: port), dontFragment: request.dontFragment)]
         }
         pending.removeValue(forKey: id)
         pendingByFiveTuple.removeValue(forKey: request.fiveTuple)

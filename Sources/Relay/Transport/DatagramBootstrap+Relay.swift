@@ -47,4 +47,27 @@ extension DatagramBootstrap {
     }
 
     static let relayListenerReadsPerEvent: UInt = 16
+
+    /// DONT-FRAGMENT (RFC 8656 §7.2): path-MTU discovery "do", so the kernel sets DF
+    /// on every datagram and refuses to fragment one (Linux `IP_MTU_DISCOVER`,
+    /// `IPV6_MTU_DISCOVER` = `*_PMTUDISC_DO`). Without it the default "want" also sets
+    /// DF but fragments locally above the route's MTU.
+    func dontFragment(_ enabled: Bool, family: AddressFamily) -> DatagramBootstrap {
+        guard enabled else { return self }
+        return channelOption(Self.pathMTUDiscovery(family), value: Self.pathMTUDiscoveryDo(family))
+    }
+
+    static func pathMTUDiscovery(_ family: AddressFamily) -> ChannelOptions.Types.SocketOption {
+        switch family {
+        case .ipv4: .init(level: .ip, name: .init(rawValue: IP_MTU_DISCOVER))
+        case .ipv6: .init(level: .ipv6, name: .init(rawValue: IPV6_MTU_DISCOVER))
+        }
+    }
+
+    static func pathMTUDiscoveryDo(_ family: AddressFamily) -> SocketOptionValue {
+        switch family {
+        case .ipv4: SocketOptionValue(IP_PMTUDISC_DO)
+        case .ipv6: SocketOptionValue(IPV6_PMTUDISC_DO)
+        }
+    }
 }

@@ -173,8 +173,8 @@ final class RelayShard: @unchecked Sendable {
             case .sendToPeer(let relayed, let peer, let payload, _):
                 guard let socket = relaySockets[relayed] else { break }
                 write(AddressedEnvelope(remoteAddress: socketAddress(peer), data: ByteBuffer(bytes: payload)), to: socket)
-            case .bindRelay(let id, let address):
-                bindRelay(id: id, address: address)
+            case .bindRelay(let id, let address, let dontFragment):
+                bindRelay(id: id, address: address, dontFragment: dontFragment)
             case .closeRelay(let address):
                 if let channel = relaySockets.removeValue(forKey: address) {
                     channel.close(promise: nil)
@@ -222,9 +222,10 @@ final class RelayShard: @unchecked Sendable {
     }
 
     /// Binds a relay socket on this shard's loop, then reports to the core.
-    private func bindRelay(id: UInt64, address: TransportAddress) {
+    private func bindRelay(id: UInt64, address: TransportAddress, dontFragment: Bool) {
         DatagramBootstrap(group: eventLoop)
             .relayDatagramOptions()
+            .dontFragment(dontFragment, family: address.family)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(RelaySocketHandler(shard: self, relayed: address))
@@ -235,6 +236,12 @@ final class RelayShard: @unchecked Sendable {
             .whenComplete { result in
                 self.relayBindCompleted(result, id: id, address: address, now: Date())
             }
+    }
+
+    /// The relay socket bound at `address`, for tests.
+    func relaySocket(at address: TransportAddress) -> (any Channel)? {
+        eventLoop.preconditionInEventLoop()
+        return relaySockets[address]
     }
 
     private func relayBindCompleted(_ result: Result<any Channel, any Error>, id: UInt64, address: TransportAddress, now: Date) {

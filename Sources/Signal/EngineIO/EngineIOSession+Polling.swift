@@ -4,7 +4,7 @@
 /// and close the session".
 extension EngineIOSession {
     /// A `GET` arrived for this session.
-    public mutating func poll() -> PollOutcome {
+    public mutating func poll(now: ContinuousClock.Instant = .now) -> PollOutcome {
         switch phase {
         case .closed:
             return .reject(.unknownSessionID, actions: [])
@@ -22,8 +22,11 @@ extension EngineIOSession {
             return .reject(.badRequest, actions: close(.duplicateRequest))
         }
         if case .probing = upgrade {
-            // The client paused polling to upgrade: end this request cleanly.
-            return .respond([.noop])
+            // The client paused polling to upgrade: end this request cleanly, unless the
+            // upgrade completes first (EngineIOSession+Upgrade).
+            pollPending = true
+            midUpgradePollDeadline = now + Self.midUpgradePollGrace
+            return .wait
         }
         if outgoingBytes > 0 {
             return .respond(drainPolling())
@@ -41,6 +44,7 @@ extension EngineIOSession {
     /// The pending `GET` went away without an answer (the client hung up).
     public mutating func pollAbandoned() {
         pollPending = false
+        midUpgradePollDeadline = nil
     }
 
     /// A `POST` started; `nil` when it may go on, else the error to answer it with

@@ -13,6 +13,8 @@ public struct EngineIOSession: Sendable {
         case deliver(EngineIOData)
         /// Answer the pending long-polling `GET` with these packets.
         case completePoll([EngineIOPacket])
+        /// Answer the pending long-polling `GET` with this HTTP error.
+        case failPoll(EngineIOError)
         /// Packets wait for the WebSocket writer: wake it up.
         case flushWebSocket
         /// Write this packet on the WebSocket that is probing for an upgrade.
@@ -60,6 +62,8 @@ public struct EngineIOSession: Sendable {
     /// The probe was answered; a repeated `2probe` is ignored, so a client cannot make the
     /// server queue replies without end.
     var probeAnswered = false
+    /// Set while a `GET` that arrived during the upgrade waits (see `poll(now:)`).
+    var midUpgradePollDeadline: ContinuousClock.Instant?
     private var outgoing: [EngineIOPacket] = []
     private(set) var outgoingBytes = 0
     private var nextPingAt: ContinuousClock.Instant?
@@ -93,6 +97,7 @@ public struct EngineIOSession: Sendable {
         if let nextPingAt { deadlines.append(nextPingAt) }
         if let pongDeadline { deadlines.append(pongDeadline) }
         if case .probing(let deadline) = upgrade { deadlines.append(deadline) }
+        if let midUpgradePollDeadline { deadlines.append(midUpgradePollDeadline) }
         return deadlines.min()
     }
 
@@ -114,7 +119,13 @@ public struct EngineIOSession: Sendable {
         var actions: [Action] = []
         if case .probing(let deadline) = upgrade, now >= deadline {
             upgrade = .none
+            midUpgradePollDeadline = nil
             actions.append(.closeProbe)
+        }
+        if let midUpgradePollDeadline, now >= midUpgradePollDeadline {
+            self.midUpgradePollDeadline = nil
+            pollPending = false
+            actions.append(.completePoll([.noop]))
         }
         if let nextPingAt, now >= nextPingAt {
             self.nextPingAt = nil
@@ -264,6 +275,7 @@ public struct EngineIOSession: Sendable {
 
     private mutating func finish(_ reason: EngineIOCloseReason) -> [Action] {
         phase = .closed
+        midUpgradePollDeadline = nil
         nextPingAt = nil
         pongDeadline = nil
         upgrade = .none

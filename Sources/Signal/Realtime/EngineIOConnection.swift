@@ -131,6 +131,9 @@ public final class EngineIOConnection: DeadlineTarget {
             case .completePoll(let packets):
                 state.pollWaiter?.resume(returning: .packets(packets))
                 state.pollWaiter = nil
+            case .failPoll(let error):
+                state.pollWaiter?.resume(returning: .error(error))
+                state.pollWaiter = nil
             case .flushWebSocket:
                 state.active?.commands.yield(.drain)
             case .sendOnProbe(let packet):

@@ -5,7 +5,8 @@ import Synchronization
 /// sockets, events, the connect timeout.
 ///
 /// Connection, event and disconnection handlers run one at a time, in order, on a task
-/// of their own, so that a handler may await an acknowledgement from its own client:
+/// of their own (while there are any), so that a handler may await an acknowledgement
+/// from its own client:
 /// acknowledgements are resolved as they are read. At most `maximumQueuedEvents` wait
 /// for the handlers; a client that sends faster than they finish is disconnected.
 final class SocketIOClient: DeadlineTarget {
@@ -22,20 +23,15 @@ final class SocketIOClient: DeadlineTarget {
     let server: SocketIOServer
     private let state: Mutex<SocketIOConnection>
     private let sockets = Mutex<[String: SocketIOSocket]>([:])
-    private let jobs: AsyncStream<Job>.Continuation
+    private let jobs: SerialJobQueue<Job>
 
     init(engine: EngineIOConnection, server: SocketIOServer) {
         self.engine = engine
         self.server = server
         self.state = Mutex(SocketIOConnection(
             namespaces: server.namespaceNames, configuration: server.engine.configuration, now: .now))
-        let (stream, continuation) = AsyncStream.makeStream(
-            of: Job.self, bufferingPolicy: .bufferingOldest(Self.maximumQueuedEvents))
-        self.jobs = continuation
-        Task { [server, engine] in
-            for await job in stream {
-                await Self.run(job, server: server, engine: engine)
-            }
+        self.jobs = SerialJobQueue(limit: Self.maximumQueuedEvents) { [server, engine] job in
+            await Self.run(job, server: server, engine: engine)
         }
     }
 
@@ -87,20 +83,23 @@ final class SocketIOClient: DeadlineTarget {
             case .send(let packet):
                 engine.send(packet.encoded())
             case .authorize(let namespace, let auth):
-                await authorize(namespace: namespace, auth: auth)
+                // On a task of its own: the middleware (token checks) runs deep async call
+                // chains, and a task keeps the stack memory it once needed until it ends.
+                // The reader lives as long as the connection; this task does not.
+                await Task { await self.authorize(namespace: namespace, auth: auth) }.value
             case .dispatch(let socketID, let packet):
                 guard let socket = sockets.withLock({ $0[socketID] }) else { continue }
                 if packet.kind == .ack || packet.kind == .binaryAck {
                     socket.resolveAck(packet)
-                } else if case .dropped = jobs.yield(.event(socket, packet)) {
+                } else if jobs.enqueue(.event(socket, packet)) == .full {
                     engine.close(.bufferOverflow)
                 }
             case .disconnected(let socketID, let reason):
                 guard let socket = sockets.withLock({ $0.removeValue(forKey: socketID) }) else { continue }
                 server.unregister(socket)
                 socket.failPendingAcks()
-                if case .dropped = jobs.yield(.left(socket, reason)) {
-                    // The queue is full (the session is closing for it): run the handlers here.
+                if jobs.enqueue(.left(socket, reason)) != .enqueued {
+                    // The queue is full (the session is closing for it) or done: run them here.
                     await Self.run(.left(socket, reason), server: server, engine: engine)
                 }
             case .closeSession(let reason):
@@ -130,7 +129,7 @@ final class SocketIOClient: DeadlineTarget {
             return
         }
         await perform(actions)
-        if case .dropped = jobs.yield(.joined(socket)) {
+        if jobs.enqueue(.joined(socket)) == .full {
             engine.close(.bufferOverflow)
         }
     }

@@ -32,6 +32,20 @@ import Testing
         #expect(harness.server.allocations[client.fiveTuple]?.dontFragment == true)
     }
 
+    @Test func dontFragmentAsksForARelaySocketThatNeverFragments() throws {
+        var harness = TURNTestHarness()
+        for (port, dontFragment) in [(UInt16(50001), true), (50002, false)] {
+            var client = harness.makeClient(TURNTestHarness.client(port: port))
+            try harness.learnNonce(&client)
+            let request = harness.signed(
+                .allocate, [.requestedTransport(17)] + (dontFragment ? [.dontFragment] : []), client: client)
+            guard case .bindRelay(_, _, let asked)? = harness.send(request, from: client.fiveTuple).first else {
+                Issue.record("no bindRelay"); return
+            }
+            #expect(asked == dontFragment)
+        }
+    }
+
     @Test(arguments: [(UInt32(60), UInt32(600)), (1200, 1200), (99_999, 3600)])
     func lifetimeIsClamped(requested: UInt32, granted: UInt32) throws {
         var harness = TURNTestHarness()
@@ -46,7 +60,7 @@ import Testing
         try harness.learnNonce(&client)
         let id = STUNTransactionID.random()
         let request = harness.signed(.allocate, [.requestedTransport(17)], client: client, transactionID: id)
-        guard case .bindRelay(let bindID, _)? = harness.send(request, from: client.fiveTuple).first else {
+        guard case .bindRelay(let bindID, _, _)? = harness.send(request, from: client.fiveTuple).first else {
             Issue.record("no bind"); return
         }
         #expect(harness.send(request, from: client.fiveTuple) == [.drop(.allocationPending)])

@@ -98,7 +98,7 @@ import Testing
         var client = harness.makeClient(TURNTestHarness.client(transport: .tcp))
         try harness.learnNonce(&client)
         let actions = harness.send(harness.signed(.allocate, [.requestedTransport(17)], client: client), from: client.fiveTuple)
-        guard case .bindRelay(let id, let relayed)? = actions.first else { Issue.record("\(actions)"); return }
+        guard case .bindRelay(let id, let relayed, _)? = actions.first else { Issue.record("\(actions)"); return }
         #expect(harness.server.connectionClosed(client.fiveTuple) == [.closeRelay(relayed)])
         #expect(harness.server.relayBound(id: id, now: harness.now) == [])
         #expect(harness.server.resources.available(family: .ipv4) == 1)

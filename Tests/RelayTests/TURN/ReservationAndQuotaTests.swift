@@ -96,7 +96,7 @@ import Testing
         var actions = harness.send(harness.signed(.allocate, [.requestedTransport(17)], client: client), from: client.fiveTuple)
         var ports: [UInt16] = []
         for _ in 0..<TURNServer.maximumBindAttempts {
-            guard case .bindRelay(let id, let address)? = actions.first else { Issue.record("\(actions)"); return }
+            guard case .bindRelay(let id, let address, _)? = actions.first else { Issue.record("\(actions)"); return }
             ports.append(address.port)
             actions = harness.server.relayBindFailed(id: id, now: harness.now)
         }

@@ -105,7 +105,7 @@ struct TURNTestHarness {
         try learnNonce(&client)
         let actions = send(signed(.allocate, [.requestedTransport(17)] + extra, client: client, sha256: sha256),
                            from: client.fiveTuple)
-        guard case .bindRelay(let id, let relayed)? = actions.first, actions.count == 1 else {
+        guard case .bindRelay(let id, let relayed, _)? = actions.first, actions.count == 1 else {
             Issue.record("expected bindRelay, got \(actions)")
             throw HarnessError.unexpected
         }

@@ -116,11 +116,16 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                 .encode(integrity: .sha1(key), fingerprint: true)
         }
         let allocated = try await Self.exchange(
-            signed(.allocate, [.requestedTransport(17)] + family), via: client, collector: inbox, to: server)
+            signed(.allocate, [.requestedTransport(17), .dontFragment] + family), via: client, collector: inbox, to: server)
         guard case .xorRelayedAddress(let relayed)? = allocated.first(.xorRelayedAddress) else {
             Issue.record("allocate failed: \(allocated)"); return
         }
         #expect((42000...42999).contains(relayed.port))
+        // DONT-FRAGMENT reached the relay socket: path-MTU discovery "do".
+        let shard = fixture.shards.shards[0]
+        let relaySocket = try #require(try await shard.eventLoop.submit { shard.relaySocket(at: relayed) }.get())
+        let discovery = try await relaySocket.getOption(DatagramBootstrap.pathMTUDiscovery(relayed.family)).get()
+        #expect(discovery == DatagramBootstrap.pathMTUDiscoveryDo(relayed.family))
 
         let peerAddress = TransportAddress(peer.localAddress!)!
         let bound = try await Self.exchange(signed(.channelBind, [.channelNumber(0x4000), .xorPeerAddress(peerAddress)]),

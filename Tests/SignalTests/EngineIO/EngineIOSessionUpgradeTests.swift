@@ -17,8 +17,10 @@ import Testing
         var session = pollingSession()
         #expect(session.attachProbe(now: at(1)) == true)
         #expect(session.receiveOnProbe(.ping("probe"), now: at(2)) == [.sendOnProbe(.pong("probe"))])
-        #expect(session.poll() == .respond([.noop]))
-        #expect(session.receiveOnProbe(.upgrade, now: at(3)) == [.upgraded])
+        #expect(session.poll(now: at(3)) == .wait)
+        #expect(session.tick(now: at(102)) == [])
+        #expect(session.tick(now: at(103)) == [.completePoll([.noop])])
+        #expect(session.receiveOnProbe(.upgrade, now: at(104)) == [.upgraded])
         #expect(session.transport == .websocket)
         #expect(session.handshake.upgrades == [])
         #expect(session.poll() == .reject(.badRequest, actions: []))
@@ -37,6 +39,24 @@ import Testing
         #expect(session.poll() == .wait)
         #expect(session.attachProbe(now: at(1)) == true)
         #expect(session.receiveOnProbe(.ping("probe"), now: at(2)) == [.sendOnProbe(.pong("probe")), .completePoll([.noop])])
+    }
+
+    @Test func aPollOvertakenByTheUpgradePacketIsRefused() {
+        var session = pollingSession()
+        #expect(session.attachProbe(now: at(1)) == true)
+        #expect(session.poll(now: at(2)) == .wait)  // may even come before the probe
+        #expect(session.receiveOnProbe(.ping("probe"), now: at(3)) == [.sendOnProbe(.pong("probe"))])
+        #expect(session.receiveOnProbe(.upgrade, now: at(4)) == [.failPoll(.badRequest), .upgraded])
+        #expect(session.nextDeadline == at(300))
+    }
+
+    @Test func aFailedProbeTurnsTheHeldPollIntoAnOrdinaryOne() {
+        var session = pollingSession()
+        #expect(session.attachProbe(now: at(1)) == true)
+        #expect(session.poll(now: at(2)) == .wait)
+        #expect(session.receiveOnProbe(.message(.text("x")), now: at(3)) == [.closeProbe])
+        #expect(session.tick(now: at(150)) == [])
+        #expect(session.send(.message(.text("y"))) == [.completePoll([.message(.text("y"))])])
     }
 
     @Test func packetsBufferedDuringTheUpgradeGoToTheWebSocket() {

@@ -116,7 +116,10 @@ struct EchoDelegate: EngineIOServerDelegate {
     }
 
     @Test func heartbeatPingsThePollAndTimesOut() async throws {
-        try await withApp(configuration: Self.configuration) { client, engine in
+        // A pingTimeout long enough for a test that starts late on a busy machine.
+        var configuration = Self.configuration
+        configuration.pingTimeout = 1_000
+        try await withApp(configuration: configuration) { client, engine in
             let sid = try await Self.sid(from: client.execute(uri: "/engine.io/?EIO=4&transport=polling", method: .get) { String(buffer: $0.body) })
             let uri = "/engine.io/?EIO=4&transport=polling&sid=\(sid)"
             try await client.execute(uri: uri, method: .get) { response in
@@ -125,7 +128,7 @@ struct EchoDelegate: EngineIOServerDelegate {
             try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: "3")) { #expect($0.status == .ok) }
             // No pong this time: the session ends pingTimeout after the next ping.
             try await client.execute(uri: uri, method: .get) { #expect(String(buffer: $0.body) == "2") }
-            try await Task.sleep(for: .milliseconds(300))
+            try await Task.sleep(for: .milliseconds(1_100))
             #expect(engine.connection(id: sid) == nil)
         }
     }
