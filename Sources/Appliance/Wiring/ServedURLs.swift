@@ -9,39 +9,34 @@ struct ServedURLs: Equatable {
     var bound: String
     /// Base URLs that reach the listener, loopback first.
     var reachable: [String]
-
     /// The one to print where a single URL is wanted: the first that is not loopback, as other
     /// machines use it.
-    var preferred: String {
-        reachable.first { !$0.contains("//127.") && !$0.contains("//[::1]") } ?? reachable.first ?? bound
-    }
+    var preferred: String
 
     init(bound address: SocketAddress?, host: HostAddresses) {
         if let address, let text = address.ipAddress, let ip = IPAddress(text), let port = address.port {
             self.init(boundIP: ip, port: port, host: host)
         } else {
-            self.init(url: "http://?", reachable: [])
+            self.init(bound: "http://?", reachable: [], preferred: "http://?")
         }
     }
 
     init(boundIP ip: IPAddress, port: Int, host: HostAddresses) {
-        let url = Self.url(ip, port)
-        guard ip.isUnspecified else {
-            self.init(url: url, reachable: [url])
-            return
+        var addresses = [ip]
+        if ip.isUnspecified {
+            // `::` also accepts IPv4 on Linux (dual stack, bindv6only=0).
+            let families: [AddressFamily] = ip.family == .ipv4 ? [.ipv4] : [.ipv4, .ipv6]
+            let loopback = families.compactMap { IPAddress($0 == .ipv4 ? "127.0.0.1" : "::1") }
+            addresses = loopback + families.compactMap { host.primary($0)?.address }
         }
-        // `::` also accepts IPv4 on Linux (dual stack, bindv6only=0).
-        let families: [AddressFamily] = ip.family == .ipv4 ? [.ipv4] : [.ipv4, .ipv6]
-        let loopback = families.compactMap { IPAddress($0 == .ipv4 ? "127.0.0.1" : "::1") }
-        self.init(url: url, reachable: (loopback + families.compactMap { host.primary($0)?.address }).map { Self.url($0, port) })
+        let url = { (address: IPAddress) in address.family == .ipv6 ? "http://[\(address)]:\(port)" : "http://\(address):\(port)" }
+        let preferred = addresses.first { PeerAddressCategory.of($0) != .loopback } ?? addresses.first ?? ip
+        self.init(bound: url(ip), reachable: addresses.map(url), preferred: url(preferred))
     }
 
-    private init(url: String, reachable: [String]) {
-        self.bound = url
+    private init(bound: String, reachable: [String], preferred: String) {
+        self.bound = bound
         self.reachable = reachable
-    }
-
-    private static func url(_ ip: IPAddress, _ port: Int) -> String {
-        ip.family == .ipv6 ? "http://[\(ip)]:\(port)" : "http://\(ip):\(port)"
+        self.preferred = preferred
     }
 }

@@ -29,4 +29,10 @@ import Testing
         #expect(urls.reachable == ["http://127.0.0.1:3000"])
         #expect(urls.preferred == "http://127.0.0.1:3000")
     }
+
+    @Test func aMachineWithOnlyLoopbackPrefersLoopback() {
+        let urls = ServedURLs(boundIP: IPAddress("0.0.0.0")!, port: 3000, host: HostAddresses(interfaces: [], defaultRouteSources: []))
+        #expect(urls.reachable == ["http://127.0.0.1:3000"])
+        #expect(urls.preferred == "http://127.0.0.1:3000")
+    }
 }
