@@ -28,8 +28,13 @@ final class DeadlineSweeper: Sendable {
         self.maxSleep = maxSleep
         let task = Task { [weak self] in
             while !Task.isCancelled {
-                guard let wake = self?.nextWake(now: .now) else { return }
-                try? await Task.sleep(until: wake, clock: .continuous)
+                let now = ContinuousClock.now
+                guard let wake = self?.nextWake(now: now) else { return }
+                if wake > now {
+                    try? await Task.sleep(for: wake - now)
+                } else {
+                    await Task.yield()
+                }
                 self?.sweep(now: .now)
             }
         }

@@ -33,8 +33,13 @@ extension EngineIOServer {
             // A session that cannot take this WebSocket still gets the upgrade, then an
             // immediate close: "the server MUST close the WebSocket connection".
             guard let connection = connection(id: sid) else { return .dontUpgrade }
+            // Taken before the 101 goes out, so that a second WebSocket the client opens
+            // once it has seen this one open finds the session's probe taken.
+            let probe = connection.attachProbe()
             return .upgrade([:]) { inbound, outbound, _ in
-                await connection.runProbe(inbound: inbound, outbound: outbound)
+                // "A client MUST NOT open more than one WebSocket connection per session."
+                guard let (pipe, commands) = probe else { return }
+                await connection.serve(pipe: pipe, commands: commands, inbound: inbound, outbound: outbound)
             }
         }
         return .upgrade([:]) { inbound, outbound, _ in
@@ -58,8 +63,8 @@ extension EngineIOConnection {
         await serve(pipe: pipe, commands: commands, inbound: inbound, outbound: outbound)
     }
 
-    /// Runs a WebSocket that probes an upgrade of this polling session.
-    func runProbe(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
+    /// Makes a WebSocket the probe of this polling session's upgrade; `nil` if it cannot be.
+    func attachProbe() -> (WebSocketPipe, AsyncStream<WebSocketCommand>)? {
         let (commands, continuation) = AsyncStream.makeStream(of: WebSocketCommand.self)
         let pipe = WebSocketPipe(id: server.makeWebSocketID(), commands: continuation)
         let attached = state.withLock { state in
@@ -68,15 +73,11 @@ extension EngineIOConnection {
             reschedule(&state)
             return true
         }
-        guard attached else {
-            // "A client MUST NOT open more than one WebSocket connection per session."
-            return
-        }
-        await serve(pipe: pipe, commands: commands, inbound: inbound, outbound: outbound)
+        return attached ? (pipe, commands) : nil
     }
 
     /// Reads and writes until either side ends; returning closes the WebSocket.
-    private func serve(
+    func serve(
         pipe: WebSocketPipe,
         commands: AsyncStream<WebSocketCommand>,
         inbound: WebSocketInboundStream,

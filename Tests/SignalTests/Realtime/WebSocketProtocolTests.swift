@@ -17,7 +17,7 @@ import Testing
 
     func withLiveServer(
         _ configuration: EngineIOConfiguration = quiet,
-        _ test: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+        _ test: @escaping @Sendable (any TestClientProtocol, SocketIOServer) async throws -> Void
     ) async throws {
         let io = SocketIOServer(configuration: configuration)
         for namespace in [io.of("/"), io.of("/custom")] {
@@ -33,7 +33,7 @@ import Testing
                 io.shouldUpgrade(request, channel: channel) ?? .dontUpgrade
             }
         )
-        try await app.test(.live) { client in try await test(client) }
+        try await app.test(.live) { client in try await test(client, io) }
     }
 
     typealias Messages = WebSocketInboundMessageStream.AsyncIterator
@@ -59,7 +59,7 @@ import Testing
     // MARK: - Engine.IO
 
     @Test func handshakeAdvertisesNoUpgrade() async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, _, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 let open = try #require(try await Self.text(&messages))
@@ -75,13 +75,13 @@ import Testing
 
     @Test(arguments: ["/socket.io/?transport=websocket", "/socket.io/?EIO=abc&transport=websocket", "/socket.io/?EIO=3&transport=websocket", "/socket.io/?EIO=4&transport=abc"])
     func refusesAnUpgradeWithABadQuery(_ path: String) async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             await #expect(throws: (any Error).self) { try await client.ws(path) { _, _, _ in } }
         }
     }
 
     @Test func pingsAnswersAndClosesWithoutPong() async throws {
-        try await withLiveServer(Self.heartbeat) { client in
+        try await withLiveServer(Self.heartbeat) { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 #expect(try await Self.text(&messages)?.hasPrefix("0{") == true)
@@ -99,7 +99,7 @@ import Testing
     }
 
     @Test func aClientCloseEndsTheSession() async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 #expect(try await Self.text(&messages)?.hasPrefix("0{") == true)
@@ -110,7 +110,7 @@ import Testing
     }
 
     @Test func anUpgradedSessionRefusesPollingAndASecondWebSocket() async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, io in
             let body = try await client.execute(uri: "/socket.io/?EIO=4&transport=polling", method: .get) { String(buffer: $0.body) }
             let sid = try EngineIOPollingTests.sid(from: body)
             try await client.ws(Self.path + "&sid=\(sid)") { inbound, outbound, _ in
@@ -122,6 +122,7 @@ import Testing
                 try await outbound.write(.text("40"))
                 #expect(try await Self.text(&messages)?.hasPrefix("40{\"sid\":") == true)
                 #expect(try await Self.text(&messages) == "42[\"auth\",{}]")
+                #expect(io.engine.connection(id: sid)?.transport == .websocket)
                 try await client.execute(uri: "/socket.io/?EIO=4&transport=polling&sid=\(sid)", method: .get) {
                     #expect($0.status == .badRequest)
                 }
@@ -139,7 +140,7 @@ import Testing
     }
 
     @Test func anUnknownSIDIsRefused() async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             await #expect(throws: (any Error).self) { try await client.ws(Self.path + "&sid=nope") { _, _, _ in } }
         }
     }
@@ -148,7 +149,7 @@ import Testing
 
     @Test(arguments: [("", "{}"), ("", "{\"token\":\"123\"}"), ("/custom,", ""), ("/custom,", "{\"token\":\"abc\"}")])
     func theConnectReplyComesBeforeTheConnectionHandlersEvents(_ namespace: String, _ auth: String) async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 #expect(try await Self.text(&messages)?.hasPrefix("0{") == true)
@@ -163,7 +164,7 @@ import Testing
     }
 
     @Test func refusesAnUnknownNamespace() async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 #expect(try await Self.text(&messages)?.hasPrefix("0{") == true)
@@ -174,7 +175,7 @@ import Testing
     }
 
     @Test func closesOnAnInvalidHandshake() async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 #expect(try await Self.text(&messages)?.hasPrefix("0{") == true)
@@ -187,7 +188,7 @@ import Testing
     @Test func closesWhenNoConnectArrivesInTime() async throws {
         var configuration = Self.quiet
         configuration.connectTimeout = 300
-        try await withLiveServer(configuration) { client in
+        try await withLiveServer(configuration) { client, _ in
             let started = ContinuousClock.now  // the session cannot open before this
             try await client.ws(Self.path) { inbound, _, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
@@ -201,7 +202,7 @@ import Testing
     }
 
     @Test func leavingACustomNamespaceKeepsTheMainOne() async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 try await Self.joinMain(&messages, outbound)
@@ -217,7 +218,7 @@ import Testing
     }
 
     @Test func echoesEventsAndAcks() async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 try await Self.joinMain(&messages, outbound)
@@ -236,7 +237,7 @@ import Testing
          "462-789[{\"_placeholder\":true,\"num\":0},{\"_placeholder\":true,\"num\":1}]"),
     ])
     func echoesBinaryAttachments(_ sent: String, _ expected: String) async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 try await Self.joinMain(&messages, outbound)
@@ -252,7 +253,7 @@ import Testing
 
     @Test(arguments: ["4abc", "42{}", "42abc[\"message-with-ack\",1,\"2\",{\"3\":[false]}]", "45[\"x\"]", "452-[\"x\"]4"])
     func closesOnAnInvalidPacketAfterConnecting(_ packet: String) async throws {
-        try await withLiveServer { client in
+        try await withLiveServer { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 try await Self.joinMain(&messages, outbound)
@@ -265,7 +266,7 @@ import Testing
     @Test func closesOnAMessageLargerThanMaxPayload() async throws {
         var configuration = Self.quiet
         configuration.maxPayload = 1_000
-        try await withLiveServer(configuration) { client in
+        try await withLiveServer(configuration) { client, _ in
             try await client.ws(Self.path) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 try await Self.joinMain(&messages, outbound)

@@ -6,7 +6,7 @@ import Testing
 
 @testable import Signal
 
-/// The WebSocket transport and the polling → WebSocket upgrade on a live loopback server.
+/// The WebSocket transport on a live loopback server (the upgrade: `WebSocketProtocolTests`).
 @Suite struct WebSocketTransportTests {
     /// hummingbird-websocket's client sends `Origin: ws://localhost`.
     static let configuration = EngineIOConfiguration(
@@ -44,26 +44,6 @@ import Testing
                 #expect(try await Self.nextText(&messages) == "437[\"hi\"]")
                 try await outbound.write(.binary(ByteBuffer(bytes: [9])))  // an attachment nobody announced
                 #expect(try await messages.next() == nil)  // closes the connection
-            }
-        }
-    }
-
-    @Test func upgradesAPollingSession() async throws {
-        try await withLiveServer { client, io in
-            let body = try await client.execute(uri: "/socket.io/?EIO=4&transport=polling", method: .get) { String(buffer: $0.body) }
-            let sid = try EngineIOPollingTests.sid(from: body)
-            try await client.ws("/socket.io/?EIO=4&transport=websocket&sid=\(sid)") { inbound, outbound, _ in
-                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                try await outbound.write(.text("2probe"))
-                #expect(try await Self.nextText(&messages) == "3probe")
-                try await outbound.write(.text("5"))
-                try await outbound.write(.text("40"))
-                #expect(try await Self.nextText(&messages)?.hasPrefix("40{\"sid\":") == true)
-                #expect(io.engine.connection(id: sid)?.transport == .websocket)
-                try await outbound.close(.normalClosure, reason: nil)
-            }
-            try await client.execute(uri: "/socket.io/?EIO=4&transport=polling&sid=\(sid)", method: .get) {
-                #expect($0.status == .badRequest)
             }
         }
     }
