@@ -22,6 +22,9 @@ public final class EngineIOConnection: DeadlineTarget {
         case drain
         /// Close the WebSocket.
         case close
+        /// Answer the waiting long-poll with this error once what was queued before is
+        /// written (a `GET` overtaken by the upgrade must not beat the `3probe` to the client).
+        case failPoll(EngineIOError)
     }
 
     struct WebSocketPipe: Sendable {
@@ -132,8 +135,12 @@ public final class EngineIOConnection: DeadlineTarget {
                 state.pollWaiter?.resume(returning: .packets(packets))
                 state.pollWaiter = nil
             case .failPoll(let error):
-                state.pollWaiter?.resume(returning: .error(error))
-                state.pollWaiter = nil
+                if let pipe = state.probe ?? state.active {
+                    pipe.commands.yield(.failPoll(error))
+                } else {
+                    state.pollWaiter?.resume(returning: .error(error))
+                    state.pollWaiter = nil
+                }
             case .flushWebSocket:
                 state.active?.commands.yield(.drain)
             case .sendOnProbe(let packet):

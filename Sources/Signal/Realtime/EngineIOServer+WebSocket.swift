@@ -113,6 +113,11 @@ extension EngineIOConnection {
                 case .drain:
                     let packets = state.withLock { $0.session.drainForWebSocket() }
                     for packet in packets { try await write(packet, to: outbound) }
+                case .failPoll(let error):
+                    state.withLock { state in
+                        state.pollWaiter?.resume(returning: .error(error))
+                        state.pollWaiter = nil
+                    }
                 case .close:
                     return
                 }
