@@ -139,6 +139,33 @@ import Testing
         }
     }
 
+    @Test func refusesForeignOrigins() async throws {
+        // hummingbird-websocket's client sends `Origin: ws://localhost`.
+        var configuration = Self.quiet
+        configuration.allowedOrigins = .list(["ws://localhost"])
+        try await withLiveServer(configuration) { client, _ in
+            try await client.ws(Self.path) { inbound, _, _ in
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                let open = try await Self.text(&messages)
+                #expect(open?.hasPrefix("0{") == true)
+            }
+            await #expect(throws: (any Error).self) {
+                try await client.ws(Self.path, configuration: .init(additionalHeaders: [.origin: "https://evil.example"])) { _, _, _ in }
+            }
+        }
+    }
+
+    @Test func anUnexpectedAttachmentClosesTheConnection() async throws {
+        try await withLiveServer { client, _ in
+            try await client.ws(Self.path) { inbound, outbound, _ in
+                var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
+                try await Self.joinMain(&messages, outbound)
+                try await outbound.write(.binary(ByteBuffer(bytes: [9])))  // an attachment nobody announced
+                #expect(try await Self.text(&messages) == nil)
+            }
+        }
+    }
+
     @Test func anUnknownSIDIsRefused() async throws {
         try await withLiveServer { client, _ in
             await #expect(throws: (any Error).self) { try await client.ws(Self.path + "&sid=nope") { _, _, _ in } }
