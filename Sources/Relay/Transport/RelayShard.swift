@@ -224,7 +224,7 @@ final class RelayShard: @unchecked Sendable {
     /// Binds a relay socket on this shard's loop, then reports to the core.
     private func bindRelay(id: UInt64, address: TransportAddress, dontFragment: Bool) {
         DatagramBootstrap(group: eventLoop)
-            .relayDatagramOptions()
+            .relaySocketOptions()
             .dontFragment(dontFragment, family: address.family)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
