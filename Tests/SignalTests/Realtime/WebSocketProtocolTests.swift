@@ -1,7 +1,7 @@
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSTesting
-import HummingbirdWebSocket
+import HummingbirdWSClient
 import Testing
 
 @testable import Signal
@@ -29,9 +29,7 @@ import Testing
         io.addRoutes(to: router)
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: io.webSocketConfiguration)) { request, channel, _ in
-                io.shouldUpgrade(request, channel: channel) ?? .dontUpgrade
-            }
+            server: .engineIO([io.engine])
         )
         try await app.test(.live) { client in try await test(client, io) }
     }
