@@ -32,8 +32,14 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         self.configuration = configuration
     }
 
+    /// NIO keeps each channel's last receive buffer for the next read: its default first
+    /// size (2 KB) would be the largest thing an idle WebSocket holds. Frames and requests
+    /// are mostly small; a larger read grows the buffer (up to 64 KB) as NIO adapts.
+    static let receiveBuffers = AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536)
+
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
             // The decision, made before the 101, for the pipeline set up after it.
             let decision = NIOLoopBoundBox<EngineIOServer.WebSocketUpgrade?>(nil, eventLoop: channel.eventLoop)
             let upgrader = NIOTypedWebSocketServerUpgrader<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>?>(
