@@ -5,7 +5,7 @@ import Synchronization
 /// server's `DeadlineSweeper`.
 ///
 /// Every event takes the lock once, feeds the state machine, and carries out the actions
-/// that only touch this object (resuming the poll, waking a writer) before unlocking;
+/// that only touch this object (resuming the poll, commanding a WebSocket handler) before unlocking;
 /// calls into the delegate happen after unlocking.
 public final class EngineIOConnection: DeadlineTarget {
     /// How a waiting long-poll ends.
@@ -95,8 +95,8 @@ public final class EngineIOConnection: DeadlineTarget {
         return deferred
     }
 
-    /// Like `event`, but awaits the delegate (used by the transports' read loops, so that
-    /// messages are handled in order and a slow handler slows the reader down).
+    /// Like `event`, but awaits the delegate (a long-polling `POST`: messages are handled in
+    /// order, and a slow handler slows the request down).
     func receive(_ body: (inout State) -> [EngineIOSession.Action]) async {
         let deferred = state.withLock { state in
             let actions = body(&state)

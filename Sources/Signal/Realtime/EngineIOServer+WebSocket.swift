@@ -7,8 +7,8 @@ import NIOCore
 /// is checked here.
 extension EngineIOServer {
     /// Decides a WebSocket upgrade request on the channel's event loop: `nil` when the path
-    /// is not this server's (ask another), `nil` handler too when it is refused (400), else
-    /// the handler to put behind the frame codec once the 101 has gone out.
+    /// is not this server's (ask another), `.refused` (400), or `.accepted` with the handler
+    /// to put behind the frame codec once the 101 has gone out.
     func webSocketUpgrade(_ request: HTTPRequest, channel: any Channel) -> WebSocketUpgrade? {
         let (requestPath, query) = EngineIOQuery.split(target: request.path ?? "/")
         guard serves(path: requestPath) else { return nil }
