@@ -40,6 +40,7 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
     private var readPending = false
     private var closing: Scheduled<Void>?
     private var closeSent = false
+    private var channelIsClosed = false
 
     init(pipeID: Int, maxPayload: Int) {
         self.pipeID = pipeID
@@ -54,8 +55,12 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
     // MARK: - Commands from the session
 
     func perform(_ command: EngineIOConnection.WebSocketCommand) {
-        guard let context else {
-            early.append(command)
+        guard let context, !channelIsClosed else {
+            if !channelIsClosed {
+                early.append(command)
+            } else if case .failPoll(let error) = command {
+                connection?.failPoll(error)  // the poll is answered even when the socket is gone
+            }
             return
         }
         switch command {
@@ -80,6 +85,7 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
 
     /// The channel closed: a `failPoll` that never reached a pipeline still answers its poll.
     func channelClosed() {
+        channelIsClosed = true
         for case .failPoll(let error) in early { connection?.failPoll(error) }
         early = []
         closing?.cancel()
