@@ -16,25 +16,25 @@ extension EngineIOServer {
               let engineRequest = try? EngineIORequest(query: query, method: request.method == .get ? .get : .other, isWebSocketUpgrade: true)
         else { return .refused }
         let pipe = makeWebSocketPipe(channel: channel)
+        let handler = pipe.handler.value
         if let sid = engineRequest.sid {
             guard let connection = connection(id: sid) else { return .refused }
             // Taken before the 101 goes out, so that a second WebSocket the client opens
             // once it has seen this one open finds the session's probe taken. A session that
             // cannot take this WebSocket still gets the upgrade, then an immediate close:
             // "the server MUST close the WebSocket connection".
-            let probing = connection.attachProbe(pipe.pipe)
-            pipe.handler.value.attach(probing ? connection : nil)
-            Self.whenClosed(channel, connection: connection, pipe: pipe.pipe)
-            return .accepted(pipe.handler.value, open: nil)
+            handler.attach(connection.attachProbe(pipe) ? connection : nil)
+            Self.whenClosed(channel, connection: connection, pipe: pipe)
+            return .accepted(handler, open: nil)
         }
         let handshakeRequest = EngineIOHandshakeRequest(
             headers: request.headerFields, query: query,
             remoteAddress: channel.remoteAddress?.ipAddress, transport: .websocket, authority: request.authority)
-        return .accepted(pipe.handler.value) { [self] in
+        return .accepted(handler) { [self] in
             let connection = open(transport: .websocket, request: handshakeRequest)
-            pipe.handler.value.attach(connection)
-            connection.openOnWebSocket(pipe.pipe)
-            Self.whenClosed(channel, connection: connection, pipe: pipe.pipe)
+            handler.attach(connection)
+            connection.openOnWebSocket(pipe)
+            Self.whenClosed(channel, connection: connection, pipe: pipe)
         }
     }
 
@@ -54,11 +54,10 @@ extension EngineIOServer {
         case accepted(EngineIOWebSocketHandler, open: (() -> Void)?)
     }
 
-    private func makeWebSocketPipe(channel: any Channel) -> (pipe: EngineIOConnection.WebSocketPipe, handler: NIOLoopBound<EngineIOWebSocketHandler>) {
+    private func makeWebSocketPipe(channel: any Channel) -> EngineIOConnection.WebSocketPipe {
         let id = makeWebSocketID()
-        let handler = NIOLoopBound(
-            EngineIOWebSocketHandler(pipeID: id, maxPayload: configuration.maxPayload), eventLoop: channel.eventLoop)
-        return (EngineIOConnection.WebSocketPipe(id: id, handler: handler), handler)
+        let handler = EngineIOWebSocketHandler(pipeID: id, maxPayload: configuration.maxPayload)
+        return EngineIOConnection.WebSocketPipe(id: id, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
     }
 }
 
