@@ -42,7 +42,7 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
             // The decision, made before the 101, for the pipeline set up after it.
             let decision = NIOLoopBoundBox<EngineIOServer.WebSocketUpgrade?>(nil, eventLoop: channel.eventLoop)
-            let upgrader = NIOTypedWebSocketServerUpgrader<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>?>(
+            let webSocket = NIOTypedWebSocketServerUpgrader<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>?>(
                 maxFrameSize: servers.map(\.configuration.maxPayload).max() ?? 1 << 20,
                 shouldUpgrade: { channel, head in
                     let upgrade = Self.decide(head, channel: channel, servers: servers)
@@ -60,6 +60,9 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                     }
                 }
             )
+            // A request NIO cannot upgrade (no `Sec-WebSocket-Key`, a version other than 13)
+            // never reaches `shouldUpgrade`: it is refused too, rather than dropped.
+            let upgrader = RefusalNoting(upgrader: webSocket) { if decision.value == nil { decision.value = .refused } }
             var pipeline = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: .init(
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
@@ -110,6 +113,27 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: ["Connection": "close", "Content-Length": "0"])
         channel.write(HTTPServerResponsePart.head(head), promise: nil)
         channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// An upgrader that notes when the one it wraps cannot upgrade a request.
+private struct RefusalNoting<Upgrader: NIOTypedHTTPServerProtocolUpgrader>: NIOTypedHTTPServerProtocolUpgrader {
+    let upgrader: Upgrader
+    let refused: @Sendable () -> Void
+
+    var supportedProtocol: String { upgrader.supportedProtocol }
+    var requiredUpgradeHeaders: [String] { upgrader.requiredUpgradeHeaders }
+
+    func buildUpgradeResponse(channel: any Channel, upgradeRequest: HTTPRequestHead, initialResponseHeaders: HTTPHeaders) -> EventLoopFuture<HTTPHeaders> {
+        upgrader.buildUpgradeResponse(channel: channel, upgradeRequest: upgradeRequest, initialResponseHeaders: initialResponseHeaders)
+            .flatMapErrorThrowing { error in
+                refused()
+                throw error
+            }
+    }
+
+    func upgrade(channel: any Channel, upgradeRequest: HTTPRequestHead) -> EventLoopFuture<Upgrader.UpgradeResult> {
+        upgrader.upgrade(channel: channel, upgradeRequest: upgradeRequest)
     }
 }
 

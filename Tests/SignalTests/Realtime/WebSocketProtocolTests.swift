@@ -164,6 +164,20 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        [.secWebSocketVersion: "13"],  // no key
+        [.secWebSocketKey: "dGhlIHNhbXBsZSBub25jZQ==", .secWebSocketVersion: "8"],  // RFC 6455 4.4: only 13
+    ] as [HTTPFields])
+    func anUpgradeWithoutAValidKeyOrVersionGets400(_ fields: HTTPFields) async throws {
+        try await withLiveServer { client, _ in
+            var headers: HTTPFields = [.connection: "Upgrade", .upgrade: "websocket"]
+            headers.append(contentsOf: fields)
+            try await client.execute(uri: Self.path, method: .get, headers: headers) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
     @Test func anUnknownSIDIsRefused() async throws {
         try await withLiveServer { client, _ in
             await #expect(throws: (any Error).self) { try await client.ws(Self.path + "&sid=nope") { _, _, _ in } }
