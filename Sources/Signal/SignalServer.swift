@@ -1,5 +1,4 @@
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -127,9 +126,7 @@ public struct SignalServer: Sendable {
         let io = self.io
         return Application(
             router: makeRouter(),
-            server: .http1WebSocketUpgrade(configuration: .init(ws: io.webSocketConfiguration)) { request, channel, _ in
-                io.shouldUpgrade(request, channel: channel) ?? .dontUpgrade
-            },
+            server: .engineIO([io.engine]),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [calls],
             onServerRunning: { channel in await onListening(channel.localAddress) },

@@ -9,7 +9,6 @@
 
 import Foundation
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import Signal
 
@@ -76,9 +75,7 @@ logger.logLevel = .info
 
 let app = Application(
     router: router,
-    server: .http1WebSocketUpgrade(configuration: .init(ws: io.webSocketConfiguration)) { request, channel, _ in
-        engine.shouldUpgrade(request, channel: channel) ?? io.shouldUpgrade(request, channel: channel) ?? .dontUpgrade
-    },
+    server: .engineIO([engine, io.engine]),
     configuration: .init(address: .hostname("127.0.0.1", port: port)),
     logger: logger
 )

@@ -7,7 +7,9 @@
 #
 # usage: benchmarks/signal/run.sh [CONNECTIONS] [RATE] [DURATION] [ROUNDS]
 #        (defaults 10000 500 20 2; ONLY=notrack or ONLY=reference runs one side;
-#        NOTRACK_BINARY=path measures another build than .build/release/notrack)
+#        NOTRACK_BINARY=path measures another build than .build/release/notrack;
+#        SERVER_CPUS=0 CLIENT_CPUS=1 pin the server and the load client to those cores
+#        with taskset, so that the client's own work does not delay the server's)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 connections=${1:-10000}
@@ -25,11 +27,16 @@ ulimit -n "$(ulimit -Hn)"
 binary=${NOTRACK_BINARY:-.build/release/notrack}
 [ -x "$binary" ] || swift build -c release --product notrack
 venv=$here/.venv
-if [ "${ONLY:-}" != notrack ] && ! cmp -s $here/requirements.txt $venv/installed-requirements.txt; then
+if ! cmp -s $here/requirements.txt $venv/installed-requirements.txt; then
   [ -x $venv/bin/python ] || python3 -m venv $venv
   $venv/bin/python -m pip install --quiet --disable-pip-version-check -r $here/requirements.txt
   cp $here/requirements.txt $venv/installed-requirements.txt
 fi
+
+# taskset prefixes (empty when not pinned).
+server_pin=() client_pin=()
+[ -n "${SERVER_CPUS:-}" ] && server_pin=(taskset -c "$SERVER_CPUS")
+[ -n "${CLIENT_CPUS:-}" ] && client_pin=(taskset -c "$CLIENT_CPUS")
 
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
@@ -51,16 +58,16 @@ run_side() {  # run_side NAME ROUND
       NOTRACK_LOG_LEVEL=warning NOTRACK_AUTH_GUEST_ACCESS=true \
       NOTRACK_RATE_LIMIT_AUTH_MAX=10000000 NOTRACK_RATE_LIMIT_API_MAX=10000000 \
       NOTRACK_RATE_LIMIT_SOCKET_CONNECTS_MAX=10000000 NOTRACK_RATE_LIMIT_SOCKET_EVENTS_MAX=10000000 \
-      "$binary" > "$out/$name-$round.server.log" 2>&1 &
+      "${server_pin[@]}" "$binary" > "$out/$name-$round.server.log" 2>&1 &
     pid=$!
     wait_http "http://127.0.0.1:$port/health/live"
   else
-    $venv/bin/python $here/reference_server.py "$port" > "$out/$name-$round.server.log" 2>&1 &
+    "${server_pin[@]}" $venv/bin/python $here/reference_server.py "$port" > "$out/$name-$round.server.log" 2>&1 &
     pid=$!
     wait_http "http://127.0.0.1:$port/socket.io/?EIO=4&transport=polling"
   fi
   echo "== $name, round $round (pid $pid, port $port)" >&2
-  python3 $here/sioload.py --url "http://127.0.0.1:$port" --connections "$connections" --server-pid "$pid" \
+  "${client_pin[@]}" $venv/bin/python $here/sioload.py --url "http://127.0.0.1:$port" --connections "$connections" --server-pid "$pid" \
     --rate "$rate" --duration "$duration" > "$out/$name-$round.json" || echo "load client failed" >&2
   kill "$pid"
   wait "$pid" 2>/dev/null || true
@@ -81,8 +88,8 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     relay = calls.get("event_relay_ms", {})
     rows.append((os.path.basename(path)[:-5], r["connections"], r["alive_after_settle"], r["server_rss_per_connection_bytes"],
                  calls.get("completed"), calls.get("setups"), calls.get("achieved_rate"), relay.get("p50"), relay.get("p99"),
-                 calls.get("client_send_lag_ms", {}).get("p99")))
-print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms")
+                 calls.get("client_send_lag_ms", {}).get("p99"), relay.get("p90")))
+print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms | relay p90 ms")
 for row in rows:
     print(" | ".join(str(value) for value in row))
 print("raw results:", sys.argv[1])

@@ -22,6 +22,7 @@ Prints one JSON object (and a human summary on stderr)."""
 import argparse
 import asyncio
 import base64
+import gc
 import json
 import os
 import resource
@@ -43,7 +44,7 @@ class Connection(asyncio.Protocol):
         self.request = request
         self.on_event = on_event
         self.transport = None
-        self.buffer = b""
+        self.buffer = bytearray()
         self.upgraded = False
         self.opened = asyncio.get_running_loop().create_future()    # Engine.IO open packet
         self.connected = asyncio.get_running_loop().create_future()  # Socket.IO CONNECT reply
@@ -69,7 +70,7 @@ class Connection(asyncio.Protocol):
             if b" 101 " not in status + b" ":
                 raise ConnectionError(f"upgrade refused: {status!r}")
             self.upgraded = True
-            self.buffer = self.buffer[end + 4:]
+            del self.buffer[:end + 4]
         while len(self.buffer) >= 2:
             first, second = self.buffer[0], self.buffer[1]
             length, offset = second & 0x7F, 2
@@ -83,8 +84,8 @@ class Connection(asyncio.Protocol):
                 length, offset = int.from_bytes(self.buffer[2:10], "big"), 10
             if len(self.buffer) < offset + length:
                 return
-            payload = self.buffer[offset:offset + length]
-            self.buffer = self.buffer[offset + length:]
+            payload = bytes(self.buffer[offset:offset + length])
+            del self.buffer[:offset + length]
             opcode = first & 0x0F
             if opcode == 1:
                 self.packet(payload.decode())
@@ -241,7 +242,8 @@ async def main():
     host, port = url.hostname, url.port
     loop = asyncio.get_running_loop()
     calls = Calls()
-    result = {"url": options.url, "connections": options.connections}
+    result = {"url": options.url, "connections": options.connections,
+              "event_loop": type(loop).__module__.split(".")[0], "cpus": sorted(os.sched_getaffinity(0))}
 
     started = time.perf_counter()
     tokens = await bounded(range(options.connections), 50, lambda _: http_post_json(host, port, "/api/auth/guest"))
@@ -277,6 +279,11 @@ async def main():
     })
 
     if options.rate > 0:
+        # The 10,000 connections' objects are long-lived: a full garbage collection pass
+        # over them stalls this client for milliseconds, which would show as relay latency.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
         pairs = [(connections[i], connections[i + 1]) for i in range(0, len(connections) - 1, 2)]
         total = int(options.rate * options.duration)
         outcomes, lags = [], []
@@ -302,6 +309,7 @@ async def main():
             "client_send_lag_ms": percentiles(lags),
         }
         result["alive_after_calls"] = sum(1 for connection in connections if not connection.closed.done())
+        gc.enable()
 
     for connection in connections:
         connection.transport.close()
@@ -316,4 +324,8 @@ async def main():
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        import uvloop  # benchmarks/signal/requirements.txt: a cheaper loop, less client lag
+    except ImportError:
+        uvloop = None
+    (uvloop.run if uvloop else asyncio.run)(main())

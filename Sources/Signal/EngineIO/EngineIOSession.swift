@@ -187,7 +187,7 @@ public struct EngineIOSession: Sendable {
         return packets
     }
 
-    /// Everything the WebSocket writer should write now (WebSocket sessions only).
+    /// Everything the WebSocket handler should write now (WebSocket sessions only).
     public mutating func drainForWebSocket() -> [EngineIOPacket] {
         guard transport == .websocket, !outgoing.isEmpty else { return [] }
         defer {

@@ -1,35 +1,17 @@
 import Synchronization
 
 /// One live Engine.IO session: its `EngineIOSession` state machine behind a lock, and the
-/// I/O it drives — the waiting long-poll, the WebSocket writers, and its deadlines on the
+/// I/O it drives — the waiting long-poll, the WebSocket handlers, and its deadlines on the
 /// server's `DeadlineSweeper`.
 ///
 /// Every event takes the lock once, feeds the state machine, and carries out the actions
-/// that only touch this object (resuming the poll, waking a writer) before unlocking;
+/// that only touch this object (resuming the poll, commanding a WebSocket handler) before unlocking;
 /// calls into the delegate happen after unlocking.
 public final class EngineIOConnection: DeadlineTarget {
     /// How a waiting long-poll ends.
     enum PollResult: Sendable, Equatable {
         case packets([EngineIOPacket])
         case error(EngineIOError)
-    }
-
-    /// What a WebSocket writer task does next.
-    enum WebSocketCommand: Sendable, Equatable {
-        /// Write this packet now (the upgrade probe's `3probe`, the handshake).
-        case write(EngineIOPacket)
-        /// Write whatever the session has buffered.
-        case drain
-        /// Close the WebSocket.
-        case close
-        /// Answer the waiting long-poll with this error once what was queued before is
-        /// written (a `GET` overtaken by the upgrade must not beat the `3probe` to the client).
-        case failPoll(EngineIOError)
-    }
-
-    struct WebSocketPipe: Sendable {
-        let id: Int
-        let commands: AsyncStream<WebSocketCommand>.Continuation
     }
 
     struct State: Sendable {
@@ -42,6 +24,7 @@ public final class EngineIOConnection: DeadlineTarget {
     }
 
     enum Deferred: Sendable {
+        case opened
         case deliver(EngineIOData)
         case closed(EngineIOCloseReason)
     }
@@ -52,6 +35,17 @@ public final class EngineIOConnection: DeadlineTarget {
     public let request: EngineIOHandshakeRequest
     let server: EngineIOServer
     let state: Mutex<State>
+    /// What the WebSockets received, for the delegate, in order: a WebSocket's handler
+    /// cannot await it, and this queue holds a task only while it has work.
+    let inbound = SerialJobQueue<Inbound>(
+        limit: .max, pauseAt: EngineIOWebSocketHandler.maximumBacklog,
+        run: { await $0.connection.run($0.work) }, caughtUp: { $0.connection.inboundCaughtUp() })
+
+    /// One job of `inbound`. Reading pauses at `pauseAt` waiting jobs, which bounds them.
+    struct Inbound: Sendable {
+        let connection: EngineIOConnection
+        let work: [Deferred]
+    }
 
     init(session: EngineIOSession, request: EngineIOHandshakeRequest, server: EngineIOServer) {
         self.id = session.id
@@ -101,8 +95,8 @@ public final class EngineIOConnection: DeadlineTarget {
         return deferred
     }
 
-    /// Like `event`, but awaits the delegate (used by the transports' read loops, so that
-    /// messages are handled in order and a slow handler slows the reader down).
+    /// Like `event`, but awaits the delegate (a long-polling `POST`: messages are handled in
+    /// order, and a slow handler slows the request down).
     func receive(_ body: (inout State) -> [EngineIOSession.Action]) async {
         let deferred = state.withLock { state in
             let actions = body(&state)
@@ -116,6 +110,8 @@ public final class EngineIOConnection: DeadlineTarget {
     func run(_ deferred: [Deferred]) async {
         for item in deferred {
             switch item {
+            case .opened:
+                await server.delegate.engineIOConnectionOpened(self)
             case .deliver(let message):
                 await server.delegate.engineIOConnection(self, received: message)
             case .closed(let reason):
@@ -136,28 +132,25 @@ public final class EngineIOConnection: DeadlineTarget {
                 state.pollWaiter = nil
             case .failPoll(let error):
                 if let pipe = state.probe ?? state.active {
-                    pipe.commands.yield(.failPoll(error))
+                    pipe.send(.failPoll(error))
                 } else {
                     state.pollWaiter?.resume(returning: .error(error))
                     state.pollWaiter = nil
                 }
             case .flushWebSocket:
-                state.active?.commands.yield(.drain)
+                state.active?.send(.drain)
             case .sendOnProbe(let packet):
-                state.probe?.commands.yield(.write(packet))
+                state.probe?.send(.write(packet))
             case .closeProbe:
-                state.probe?.commands.yield(.close)
-                state.probe?.commands.finish()
+                state.probe?.send(.close)
                 state.probe = nil
             case .upgraded:
                 state.active = state.probe
                 state.probe = nil
             case .closed(let reason):
-                state.active?.commands.yield(.drain)
-                state.active?.commands.yield(.close)
-                state.active?.commands.finish()
-                state.probe?.commands.yield(.close)
-                state.probe?.commands.finish()
+                state.active?.send(.drain)
+                state.active?.send(.close)
+                state.probe?.send(.close)
                 // The state machine answers a pending poll itself; never leave one hanging.
                 state.pollWaiter?.resume(returning: .packets([.close]))
                 state.pollWaiter = nil

@@ -3,15 +3,21 @@ import Synchronization
 /// Runs jobs one at a time, in the order they came, on a task that exists only while
 /// there is work: an idle connection holds no task (10,000 idle connections, 10,000 fewer
 /// suspended tasks). At most `limit` jobs wait; more are refused.
+///
+/// A producer that can stop (a socket that can stop reading) asks to pause once
+/// `pauseAt` jobs wait; `caughtUp` is then called, with the last job run, when none waits.
 final class SerialJobQueue<Job: Sendable>: Sendable {
     private struct State {
         var waiting: [Job] = []
         var running = false
         var finished = false
+        var paused = false
     }
 
     enum Outcome: Equatable {
         case enqueued
+        /// Enqueued, and `pauseAt` jobs now wait: stop producing until `caughtUp`.
+        case enqueuedPause
         /// `limit` jobs already wait; this one is dropped.
         case full
         /// `finish()` was called; this one is dropped.
@@ -20,11 +26,20 @@ final class SerialJobQueue<Job: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let limit: Int
+    private let pauseAt: Int
     private let run: @Sendable (Job) async -> Void
+    private let caughtUp: @Sendable (Job) -> Void
 
-    init(limit: Int, run: @escaping @Sendable (Job) async -> Void) {
+    init(
+        limit: Int,
+        pauseAt: Int = .max,
+        run: @escaping @Sendable (Job) async -> Void,
+        caughtUp: @escaping @Sendable (Job) -> Void = { _ in }
+    ) {
         self.limit = limit
+        self.pauseAt = pauseAt
         self.run = run
+        self.caughtUp = caughtUp
     }
 
     @discardableResult
@@ -33,9 +48,14 @@ final class SerialJobQueue<Job: Sendable>: Sendable {
             guard !state.finished else { return (.finished, false) }
             guard state.waiting.count < limit else { return (.full, false) }
             state.waiting.append(job)
-            guard !state.running else { return (.enqueued, false) }
+            var outcome = Outcome.enqueued
+            if state.waiting.count >= pauseAt {
+                state.paused = true
+                outcome = .enqueuedPause
+            }
+            guard !state.running else { return (outcome, false) }
             state.running = true
-            return (.enqueued, true)
+            return (outcome, true)
         }
         if start {
             Task { await self.drain() }
@@ -49,14 +69,22 @@ final class SerialJobQueue<Job: Sendable>: Sendable {
     }
 
     private func drain() async {
-        while let job = state.withLock({ state -> Job? in
-            guard !state.waiting.isEmpty else {
-                state.running = false
-                return nil
+        var last: Job?
+        while true {
+            let (next, resume) = state.withLock { state -> (Job?, Bool) in
+                guard !state.waiting.isEmpty else {
+                    state.running = false
+                    defer { state.paused = false }
+                    return (nil, state.paused)
+                }
+                return (state.waiting.removeFirst(), false)
             }
-            return state.waiting.removeFirst()
-        }) {
+            guard let job = next else {
+                if resume, let last { caughtUp(last) }
+                return
+            }
             await run(job)
+            last = job
         }
     }
 }

@@ -83,10 +83,9 @@ final class SocketIOClient: DeadlineTarget {
             case .send(let packet):
                 engine.send(packet.encoded())
             case .authorize(let namespace, let auth):
-                // On a task of its own: the middleware (token checks) runs deep async call
-                // chains, and a task keeps the stack memory it once needed until it ends.
-                // The reader lives as long as the connection; this task does not.
-                await Task { await self.authorize(namespace: namespace, auth: auth) }.value
+                // The middleware's deep call chains run on the connection's inbound task,
+                // which ends once the connection is idle (with the stack memory it took).
+                await authorize(namespace: namespace, auth: auth)
             case .dispatch(let socketID, let packet):
                 guard let socket = sockets.withLock({ $0[socketID] }) else { continue }
                 if packet.kind == .ack || packet.kind == .binaryAck {

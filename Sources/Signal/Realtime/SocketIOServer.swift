@@ -1,15 +1,12 @@
 public import Hummingbird
-public import HummingbirdWebSocket
 public import Logging
-public import NIOCore
 import Synchronization
 
 /// A Socket.IO v5 server over Engine.IO v4: namespaces with CONNECT middleware, event
 /// handlers with acknowledgements both ways, and sockets found by id.
 ///
 /// Mount it on a Hummingbird application with `addRoutes(to:)` (long-polling) and
-/// `shouldUpgrade(_:channel:)` inside `.http1WebSocketUpgrade(configuration:shouldUpgrade:)`
-/// (WebSocket), using `webSocketConfiguration`.
+/// `server: .engineIO([io.engine])` (the WebSocket upgrade, `EngineIOHTTPChannel`).
 public final class SocketIOServer: Sendable {
     public let engine: EngineIOServer
     private let namespaces = Mutex<[String: SocketIONamespace]>([:])
@@ -50,18 +47,6 @@ public final class SocketIOServer: Sendable {
     /// Adds the long-polling routes for `path` to a router.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
         engine.addRoutes(to: router)
-    }
-
-    /// The WebSocket upgrade decision for `.http1WebSocketUpgrade`; `nil` for other paths.
-    public func shouldUpgrade(
-        _ request: HTTPRequest, channel: any Channel
-    ) -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>>? {
-        engine.shouldUpgrade(request, channel: channel)
-    }
-
-    /// The hummingbird-websocket settings to serve this server with.
-    public var webSocketConfiguration: WebSocketServerConfiguration {
-        engine.webSocketConfiguration
     }
 
     /// Closes every connection (server shutdown).

@@ -1,7 +1,7 @@
 import Hummingbird
 import HummingbirdTesting
 import HummingbirdWSTesting
-import HummingbirdWebSocket
+import HummingbirdWSClient
 import Testing
 
 @testable import Signal
@@ -29,9 +29,7 @@ import Testing
         io.addRoutes(to: router)
         let app = Application(
             router: router,
-            server: .http1WebSocketUpgrade(configuration: .init(ws: io.webSocketConfiguration)) { request, channel, _ in
-                io.shouldUpgrade(request, channel: channel) ?? .dontUpgrade
-            }
+            server: .engineIO([io.engine])
         )
         try await app.test(.live) { client in try await test(client, io) }
     }
@@ -162,6 +160,20 @@ import Testing
                 try await Self.joinMain(&messages, outbound)
                 try await outbound.write(.binary(ByteBuffer(bytes: [9])))  // an attachment nobody announced
                 #expect(try await Self.text(&messages) == nil)
+            }
+        }
+    }
+
+    @Test(arguments: [
+        [.secWebSocketVersion: "13"],  // no key
+        [.secWebSocketKey: "dGhlIHNhbXBsZSBub25jZQ==", .secWebSocketVersion: "8"],  // RFC 6455 4.4: only 13
+    ] as [HTTPFields])
+    func anUpgradeWithoutAValidKeyOrVersionGets400(_ fields: HTTPFields) async throws {
+        try await withLiveServer { client, _ in
+            var headers: HTTPFields = [.connection: "Upgrade", .upgrade: "websocket"]
+            headers.append(contentsOf: fields)
+            try await client.execute(uri: Self.path, method: .get, headers: headers) { response in
+                #expect(response.status == .badRequest)
             }
         }
     }
