@@ -28,8 +28,9 @@ extension DatagramBootstrap {
     static let relayListenerVectorReadCount = 16
     /// Batches a listener takes per readiness event. It is the funnel for every client of
     /// its event loop while a relay socket carries one allocation, so one batch per turn
-    /// would starve it behind dozens of ready relay sockets (measured: a third of the
-    /// benchmark's packets lost). The last call of a turn usually returns EAGAIN.
+    /// would starve it behind dozens of ready relay sockets (measured: 30 % of the
+    /// benchmark's packets lost in two of three runs). The last call of a turn usually
+    /// returns EAGAIN.
     static let relayListenerReadsPerEvent: UInt = 16
 
     /// The settings of a relay socket (one allocation's relayed address): one
