@@ -27,9 +27,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
+        // recvmmsg/sendmmsg, epoll and eventfd for the relay's datagram loop (Sources/Relay/DatagramIO).
+        .target(name: "CRelayIO"),
         .target(
             name: "Relay",
             dependencies: [
+                "CRelayIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import Logging
 import NIOCore
 import NIOPosix
@@ -50,39 +55,40 @@ public final class RelayServer: Service, Sendable {
         for problem in configuration.relayAddressProblems {
             logger.warning("relay cannot relay for a family", metadata: ["problem": "\(problem)"])
         }
-        let shards = RelayShardGroup(
-            configuration: configuration.turnConfiguration(), eventLoopGroup: eventLoopGroup, logger: logger)
+        let shards: RelayShardGroup
+        do {
+            shards = try RelayShardGroup(
+                configuration: configuration.turnConfiguration(), eventLoopGroup: eventLoopGroup, logger: logger)
+        } catch {
+            throw BindError(transport: "udp", address: "-", port: configuration.port, underlying: error)
+        }
         shards.start()
-        // Every UDP socket of a listener, but one entry per listener for the log and addresses.
-        var bound: [(transport: String, channel: any Channel)] = []
-        var channels: [any Channel] = []
+        var bound: [(transport: String, address: SocketAddress)] = []
+        var tcpListeners: [any Channel] = []
         do {
             for address in configuration.listenAddresses {
-                let udp = try await bindUDP(host: address, shards: shards)
-                channels += udp
-                bound.append(("udp", udp[0]))
+                bound.append(("udp", try bindUDP(host: address, shards: shards)))
                 let tcp = try await bindTCP(host: address, shards: shards)
-                channels.append(tcp)
-                bound.append(("tcp", tcp))
+                tcpListeners.append(tcp)
+                if let local = tcp.localAddress { bound.append(("tcp", local)) }
             }
         } catch {
-            for channel in channels { try? await channel.close() }
+            for channel in tcpListeners { try? await channel.close() }
             await shards.stop()
             throw error
         }
-        boundAddresses.withLock { $0 = bound.compactMap(\.channel.localAddress) }
+        boundAddresses.withLock { $0 = bound.map(\.address) }
         for listener in bound {
-            let local = listener.channel.localAddress
             logger.info(
                 "relay listening",
                 metadata: [
                     "transport": "\(listener.transport)",
-                    "address": "\(local?.ipAddress ?? "?")",
-                    "port": "\(local?.port ?? 0)",
+                    "address": "\(listener.address.ipAddress ?? "?")",
+                    "port": "\(listener.address.port ?? 0)",
                 ])
         }
 
-        let listeners = channels
+        let listeners = tcpListeners
         await withTaskCancellationOrGracefulShutdownHandler {
             for channel in listeners { try? await channel.closeFuture.get() }
         } onCancelOrGracefulShutdown: {
@@ -93,30 +99,15 @@ public final class RelayServer: Service, Sendable {
         logger.info("relay stopped")
     }
 
-    /// One UDP socket per event loop on the same port (`SO_REUSEPORT`): the kernel
-    /// spreads clients over them by a hash of their address, so every shard serves
-    /// clients, and a client always reaches the shard that holds its allocation.
-    /// No SO_REUSEADDR: on Linux it would let another program's socket share the port;
-    /// with SO_REUSEPORT only sockets of the same user that set it too can.
-    private func bindUDP(host: String, shards: RelayShardGroup) async throws -> [any Channel] {
-        var channels: [any Channel] = []
-        var port = configuration.port
+    /// One UDP socket per shard on the same port (`RelayShardGroup.bindUDP`).
+    private func bindUDP(host: String, shards: RelayShardGroup) throws -> SocketAddress {
         do {
-            for loop in eventLoopGroup.makeIterator() {
-                let channel = try await DatagramBootstrap(group: loop)
-                    .relayListenerOptions()
-                    .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
-                    }
-                    .bind(host: host, port: port)
-                    .get()
-                channels.append(channel)
-                // Port 0 picks a free port once; the other loops' sockets join it.
-                port = channel.localAddress?.port ?? port
+            guard let ip = IPAddress(host) else {
+                throw IOError(errnoCode: EINVAL, reason: "not an IP address")
             }
-            return channels
+            let local = try shards.bindUDP(TransportAddress(ip: ip, port: UInt16(clamping: configuration.port)))
+            return SocketAddress(local)
         } catch {
-            for channel in channels { try? await channel.close() }
             throw BindError(transport: "udp", address: host, port: configuration.port, underlying: error)
         }
     }

@@ -30,4 +30,6 @@ enum DropReason: String, Error, Hashable, Sendable {
     case bandwidthExceeded = "bandwidth_exceeded"
     case allocationPending = "allocation_pending"
     case unexpectedIndication = "unexpected_indication"
+    /// The kernel refused to send a relayed datagram (a full socket buffer, no route).
+    case sendFailed = "send_failed"
 }

@@ -18,8 +18,8 @@ struct TURNStreamDecoder: ByteToMessageDecoder {
     }
 }
 
-/// One TCP/TLS client connection: frames go to the shard with the
-/// connection's 5-tuple; closing the connection ends its allocation.
+/// One TCP/TLS client connection: frames go to the shard's thread with the
+/// connection's 5-tuple, in order; closing the connection ends its allocation.
 final class TURNStreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
@@ -37,7 +37,8 @@ final class TURNStreamHandler: ChannelInboundHandler {
            let server = context.channel.localAddress.flatMap(TransportAddress.init) {
             let fiveTuple = FiveTuple(client: client, server: server, transport: transport)
             self.fiveTuple = fiveTuple
-            shard.streamOpened(fiveTuple, channel: context.channel)
+            let (shard, channel) = (shard, context.channel)
+            shard.loop.execute { shard.streamOpened(fiveTuple, channel: channel) }
         } else {
             context.close(promise: nil)
         }
@@ -46,17 +47,24 @@ final class TURNStreamHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let fiveTuple else { return }
-        shard.clientMessage(unwrapInboundIn(data), from: fiveTuple)
+        let (shard, frame) = (shard, unwrapInboundIn(data))
+        shard.loop.execute { shard.streamMessage(frame, from: fiveTuple) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let fiveTuple { shard.streamClosed(fiveTuple) }
+        if let fiveTuple {
+            let shard = shard
+            shard.loop.execute { shard.streamClosed(fiveTuple) }
+        }
         fiveTuple = nil
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if error is STUNDecodingError { shard.streamOutOfSync() }
+        if error is STUNDecodingError {
+            let shard = shard
+            shard.loop.execute { shard.streamOutOfSync() }
+        }
         context.close(promise: nil)
     }
 }

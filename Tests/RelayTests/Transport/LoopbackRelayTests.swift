@@ -35,7 +35,8 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
     struct Fixture {
         let group: MultiThreadedEventLoopGroup
         let shards: RelayShardGroup
-        let listener: any Channel
+        /// The TCP listener; UDP listeners belong to the shards.
+        let listener: (any Channel)?
         let serverAddress: SocketAddress
         let metrics = RecordingMetrics()
 
@@ -49,8 +50,8 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                 relayAddresses: [RelayAddress(bind: IPAddress(host)!)])
             configuration.peerPolicy = PeerPolicy(allowLoopback: true)
             configuration.portRange = 42000...42999
-            let shards = RelayShardGroup(configuration: configuration, eventLoopGroup: group, logger: Logger(label: "test"),
-                                         metrics: RelayMetrics(factory: metrics))
+            let shards = try RelayShardGroup(configuration: configuration, eventLoopGroup: group,
+                                             logger: Logger(label: "test"), metrics: RelayMetrics(factory: metrics))
             self.shards = shards
             shards.start()
             if tcp {
@@ -59,15 +60,11 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                         channel.eventLoop.makeCompletedFuture { try shards.configureStreamConnection(channel) }
                     }
                     .bind(host: host, port: 0).get()
+                serverAddress = try #require(listener?.localAddress)
             } else {
-                listener = try await DatagramBootstrap(group: group)
-                    .relayListenerOptions()
-                    .channelInitializer { channel in
-                        channel.eventLoop.makeCompletedFuture { try shards.configureDatagramListener(channel) }
-                    }
-                    .bind(host: host, port: 0).get()
+                listener = nil
+                serverAddress = SocketAddress(try shards.bindUDP(TransportAddress(ip: IPAddress(host)!, port: 0)))
             }
-            serverAddress = try #require(listener.localAddress)
         }
 
         func udpSocket() async throws -> (any Channel, Collector<AddressedEnvelope<ByteBuffer>>) {
@@ -81,7 +78,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         }
 
         func shutdown() async throws {
-            try await listener.close()
+            try await listener?.close()
             await shards.stop()
             try await group.shutdownGracefully()
         }
@@ -123,9 +120,12 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         #expect((42000...42999).contains(relayed.port))
         // DONT-FRAGMENT reached the relay socket: path-MTU discovery "do".
         let shard = fixture.shards.shards[0]
-        let relaySocket = try #require(try await shard.eventLoop.submit { shard.relaySocket(at: relayed) }.get())
-        let discovery = try await relaySocket.getOption(DatagramBootstrap.pathMTUDiscovery(relayed.family)).get()
-        #expect(discovery == DatagramBootstrap.pathMTUDiscoveryDo(relayed.family))
+        let discovery = try await shard.onLoop { () throws -> Int32 in
+            let socket = try #require(shard.relaySocket(at: relayed))
+            return try socket.option(level: UDPSocket.pathMTUDiscoveryLevel(relayed.family),
+                                     name: UDPSocket.pathMTUDiscovery(relayed.family))
+        }
+        #expect(discovery == UDPSocket.pathMTUDiscoveryDo(relayed.family))
 
         let peerAddress = TransportAddress(peer.localAddress!)!
         let bound = try await Self.exchange(signed(.channelBind, [.channelNumber(0x4000), .xorPeerAddress(peerAddress)]),
@@ -265,7 +265,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         try await client.writeAndFlush(ByteBuffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF] + Array("GET / HTTP/1.1\r\n\r\n".utf8)))
         try await client.closeFuture.get()
         let shard = fixture.shards.shards[0]
-        try await shard.eventLoop.submit { shard.reportStatistics() }.get()
+        try await shard.onLoop { shard.reportStatistics() }
         let key = RecordingMetrics.key(RelayMetrics.droppedPackets, [("reason", "malformed")])
         #expect(fixture.metrics.values.withLock { $0[key] } == 1)
         try await fixture.shutdown()
