@@ -32,6 +32,9 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
     private var relaySockets: [TransportAddress: UDPSocket] = [:]
     /// TCP/TLS client connections by 5-tuple.
     private var streams: [FiveTuple: any Channel] = [:]
+    /// What this turn writes to TCP/TLS clients: one hop to each connection's event loop
+    /// per turn, not per frame.
+    private var streamWrites: [FiveTuple: [ByteBuffer]] = [:]
 
     /// Datagrams one `recvmmsg` reads; one set of slots serves every socket of the shard,
     /// because each batch is relayed before the next is read.
@@ -68,6 +71,7 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
         relaySockets.removeAll()
         for channel in streams.values { channel.close(promise: nil) }
         streams.removeAll()
+        streamWrites.removeAll()
     }
 
     func tick(now: Date) {
@@ -86,6 +90,18 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
 
     func endOfTurn() {
         outgoing.flush()
+        if !streamWrites.isEmpty { flushStreams() }
+    }
+
+    private func flushStreams() {
+        for (fiveTuple, frames) in streamWrites {
+            guard let channel = streams[fiveTuple] else { continue }
+            channel.eventLoop.execute {
+                for frame in frames { channel.write(frame, promise: nil) }
+                channel.flush()
+            }
+        }
+        streamWrites.removeAll(keepingCapacity: true)
     }
 
     // MARK: Registration (on the loop)
@@ -114,9 +130,11 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
         execute(server.connectionClosed(fiveTuple))
     }
 
-    /// A STUN message or ChannelData frame from a TCP/TLS client, whole.
-    func streamMessage(_ buffer: ByteBuffer, from fiveTuple: FiveTuple, now: Date = Date()) {
-        buffer.withUnsafeReadableBytes { clientMessage($0, from: fiveTuple, now: now) }
+    /// STUN messages and ChannelData frames from a TCP/TLS client, each whole.
+    func streamMessages(_ frames: [ByteBuffer], from fiveTuple: FiveTuple, now: Date = Date()) {
+        for frame in frames {
+            frame.withUnsafeReadableBytes { clientMessage($0, from: fiveTuple, now: now) }
+        }
     }
 
     // MARK: Reading
@@ -194,27 +212,37 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
     private func peerDatagram(_ payload: UnsafeRawBufferPointer, from peer: TransportAddress,
                               relayed: TransportAddress, now: Date) {
         switch server.routePeerData(from: peer, to: relayed, length: payload.count, now: now) {
+        case .channelData(let fiveTuple, let number) where fiveTuple.transport.isStream:
+            guard acceptsRelayedData(fiveTuple) else { return }
+            var frame = ByteBufferAllocator().buffer(capacity: ChannelData.headerLength + payload.count + 3)
+            frame.writeInteger(number)
+            frame.writeInteger(UInt16(truncatingIfNeeded: payload.count))
+            frame.writeBytes(payload)
+            frame.writeRepeatingByte(0, count: stunPadding(payload.count))
+            streamWrites[fiveTuple, default: []].append(frame)
         case .channelData(let fiveTuple, let number):
-            if fiveTuple.transport.isStream {
-                var frame = ByteBufferAllocator().buffer(capacity: ChannelData.headerLength + payload.count + 3)
-                frame.writeInteger(number)
-                frame.writeInteger(UInt16(truncatingIfNeeded: payload.count))
-                frame.writeBytes(payload)
-                frame.writeRepeatingByte(0, count: stunPadding(payload.count))
-                streams[fiveTuple]?.writeAndFlush(frame, promise: nil)
-            } else if let listener = listeners[fiveTuple.server] {
-                outgoing.enqueue(from: listener.descriptor, to: fiveTuple.client,
-                                 length: ChannelData.headerLength + payload.count) { frame in
-                    frame.storeBytes(of: number.bigEndian, as: UInt16.self)
-                    frame.storeBytes(of: UInt16(truncatingIfNeeded: payload.count).bigEndian, toByteOffset: 2, as: UInt16.self)
-                    UnsafeMutableRawBufferPointer(rebasing: frame[ChannelData.headerLength...]).copyMemory(from: payload)
-                }
+            guard let listener = listeners[fiveTuple.server] else { return }
+            outgoing.enqueue(from: listener.descriptor, to: fiveTuple.client,
+                             length: ChannelData.headerLength + payload.count) { frame in
+                frame.storeBytes(of: number.bigEndian, as: UInt16.self)
+                frame.storeBytes(of: UInt16(truncatingIfNeeded: payload.count).bigEndian, toByteOffset: 2, as: UInt16.self)
+                UnsafeMutableRawBufferPointer(rebasing: frame[ChannelData.headerLength...]).copyMemory(from: payload)
             }
         case .dataIndication(let fiveTuple):
+            guard acceptsRelayedData(fiveTuple) else { return }
             send(TURNServer.dataIndication(from: peer, payload: Array(payload)), to: fiveTuple)
         case .drop:
             return
         }
+    }
+
+    /// Peer data for a TCP/TLS client that does not read is dropped, as on a congested
+    /// link: only the client's own answers may wait in its outgoing buffer (and its
+    /// connection stops reading meanwhile, `TURNStreamHandler`).
+    private func acceptsRelayedData(_ fiveTuple: FiveTuple) -> Bool {
+        guard fiveTuple.transport.isStream, streams[fiveTuple]?.isWritable != true else { return true }
+        server.statistics.recordDrop(.sendFailed)
+        return false
     }
 
     // MARK: Actions
@@ -245,7 +273,7 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
             guard let listener = listeners[fiveTuple.server] else { return }
             bytes.withUnsafeBytes { _ = outgoing.enqueue(from: listener.descriptor, to: fiveTuple.client, bytes: $0) }
         case .tcp, .tls:
-            streams[fiveTuple]?.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
+            streamWrites[fiveTuple, default: []].append(ByteBuffer(bytes: bytes))
         }
     }
 

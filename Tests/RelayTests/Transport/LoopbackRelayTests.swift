@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 @testable import Relay
 
@@ -250,6 +251,59 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         #expect(one.first(.xorMappedAddress) == .xorMappedAddress(TransportAddress(client.localAddress!)!))
         #expect(two.messageClass == .successResponse)
         try await client.close()
+        try await fixture.shutdown()
+    }
+
+    /// A TCP client that sends faster than the relay answers is held back by TCP (the
+    /// connection stops reading), not queued without bound, and is served in full later.
+    @Test func tcpClientFasterThanTheRelayIsHeldBackThenServedInFull() async throws {
+        let fixture = try await Fixture(tcp: true)
+        let shard = fixture.shards.shards[0]
+        let backlog = Mutex<TURNStreamHandler.Backlog?>(nil)
+        let listener = try await ServerBootstrap(group: fixture.group)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let streamHandler = TURNStreamHandler(shard: shard)
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(TURNStreamDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(streamHandler)
+                    backlog.withLock { $0 = streamHandler.backlog }
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let collector = Collector<ByteBuffer>()
+        let client = try await ClientBootstrap(group: fixture.group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(to: listener.localAddress!).get()
+        func queued() -> Int { backlog.withLock { $0?.queued.load(ordering: .relaxed) ?? 0 } }
+
+        // The shard's thread is busy: frames can only queue.
+        let gate = DispatchSemaphore(value: 0)
+        shard.loop.execute { _ = gate.wait(timeout: .now() + 10) }
+        let count = 20_000
+        let request = TURNTestHarness.unsigned(.binding)
+        let written = client.eventLoop.makePromise(of: Void.self)
+        client.writeAndFlush(ByteBuffer(bytes: Array([[UInt8]](repeating: request, count: count).joined())), promise: written)
+        for _ in 0..<500 where queued() <= TURNStreamHandler.maximumQueuedFrames {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let held = queued()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(held > TURNStreamHandler.maximumQueuedFrames)
+        #expect(queued() == held, "the connection kept reading while the shard was busy")
+        #expect(held < count)
+
+        gate.signal()
+        try await written.futureResult.get()
+        var received = 0
+        while received < count * 32 {
+            received += try await collector.next(on: client.eventLoop).get().readableBytes
+        }
+        #expect(received == count * 32)
+        #expect(queued() == 0)
+        try await client.close()
+        try await listener.close()
         try await fixture.shutdown()
     }
 
