@@ -251,7 +251,7 @@ def main():
     parser.add_argument("--length", type=int, default=160, help="uclient -l: payload bytes (default 160, 20 ms of G.711)")
     parser.add_argument("--interval", type=int, default=1, help="uclient -z: ms between a client's packets (default 1)")
     parser.add_argument("--threads", type=int, default=os.cpu_count(),
-                        help="coturn --relay-threads (default: CPUs, which is also notrack's event loop count)")
+                        help="coturn --relay-threads (default: CPUs, which is also notrack's relay thread count)")
     parser.add_argument("--tcp", action="store_true", help="clients reach the relay over TCP")
     arguments = parser.parse_args()
     for tool in ("turnserver", "turnutils_uclient"):
@@ -261,7 +261,7 @@ def main():
         sys.exit(f"{arguments.notrack} is not an executable; build it with: swift build -c release --product notrack")
 
     print(f"load: {arguments.processes} x turnutils_uclient -y -c -m {arguments.clients} -n {arguments.messages} -l {arguments.length} "
-          f"-z {arguments.interval}{' -t' if arguments.tcp else ''}; coturn relay threads: {arguments.threads}, notrack event loops: {os.cpu_count()}; "
+          f"-z {arguments.interval}{' -t' if arguments.tcp else ''}; coturn relay threads: {arguments.threads}, notrack relay threads: {os.cpu_count()}; "
           f"CPUs: {os.cpu_count()}; load average before: {os.getloadavg()[0]:.2f}")
     print(HEADER, flush=True)
     results = []
