@@ -55,13 +55,8 @@ public final class RelayServer: Service, Sendable {
         for problem in configuration.relayAddressProblems {
             logger.warning("relay cannot relay for a family", metadata: ["problem": "\(problem)"])
         }
-        let shards: RelayShardGroup
-        do {
-            shards = try RelayShardGroup(
-                configuration: configuration.turnConfiguration(), eventLoopGroup: eventLoopGroup, logger: logger)
-        } catch {
-            throw BindError(transport: "udp", address: "-", port: configuration.port, underlying: error)
-        }
+        let shards = try RelayShardGroup(
+            configuration: configuration.turnConfiguration(), eventLoopGroup: eventLoopGroup, logger: logger)
         shards.start()
         var bound: [(transport: String, address: SocketAddress)] = []
         var tcpListeners: [any Channel] = []
