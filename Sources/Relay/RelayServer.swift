@@ -107,10 +107,16 @@ public final class RelayServer: Service, Sendable {
         }
     }
 
+    /// An IPv6 listener serves IPv6 only, as the UDP ones do: on Linux a dual-stack `::`
+    /// would collide with the `0.0.0.0` listener of the same port.
     private func bindTCP(host: String, shards: RelayShardGroup) async throws -> any Channel {
+        var bootstrap = ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        if IPAddress(host)?.family == .ipv6 {
+            bootstrap = bootstrap.serverChannelOption(ChannelOptions.Types.SocketOption(level: .ipv6, name: .ipv6_v6only), value: 1)
+        }
         do {
-            return try await ServerBootstrap(group: eventLoopGroup)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            return try await bootstrap
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try shards.configureStreamConnection(channel) }

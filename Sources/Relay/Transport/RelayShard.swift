@@ -5,8 +5,8 @@ import NIOCore
 /// One relay thread's share of the relay: a `TURNServer` plus the sockets its actions
 /// name. Everything here runs on `loop`'s thread — its UDP listener sockets and relay
 /// sockets are read there, and the TCP connections handled by a SwiftNIO event loop hand
-/// their frames over with `loop.execute` — so the state needs no lock (STYLE.md: one
-/// shard per thread).
+/// their frames over with `loop.execute` — so the state needs no lock (STYLE.md's "one
+/// shard per event loop", with `RelayLoop` as the loop).
 ///
 /// Ports, reservations and quotas are shared through `RelayResources`, touched only
 /// when allocations start and end.

@@ -25,6 +25,27 @@ import Testing
         #expect(relay.listeningAddresses.isEmpty)
     }
 
+    /// The configuration file's advice, "add :: to serve IPv6 clients too", must work: the
+    /// IPv6 wildcard listeners may not collide with the IPv4 ones on the same port.
+    @Test func ipv4AndIPv6WildcardsListenSideBySide() async throws {
+        let probe = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton).bind(host: "::1", port: 0).get()
+        let port = try #require(probe.localAddress?.port)
+        try await probe.close()
+        let relay = RelayServer(configuration: .init(listenAddresses: ["0.0.0.0", "::"], port: port),
+                                logger: Logger(label: "test"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await relay.run() }
+            var addresses: [SocketAddress] = []
+            for _ in 0..<200 where addresses.isEmpty {
+                try await Task.sleep(for: .milliseconds(10))
+                addresses = relay.listeningAddresses
+            }
+            #expect(addresses.map(\.ipAddress) == ["0.0.0.0", "0.0.0.0", "::", "::"])
+            #expect(addresses.allSatisfy { $0.port == port })
+            group.cancelAll()
+        }
+    }
+
     @Test func takenPortIsABindErrorNamingTransportAndPort() async throws {
         let blocker = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
