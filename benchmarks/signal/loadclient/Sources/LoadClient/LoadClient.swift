@@ -101,7 +101,7 @@ struct LoadClient: AsyncParsableCommand {
                     throw LoadClientError("set-ups neither completed nor timed out by 5 s after the last one's timeout: the client's event loops are stuck")
                 }
                 try violations.check()
-                try await Task.sleep(for: .milliseconds(10))
+                try await Task.sleep(for: .milliseconds(50))
             }
             try violations.check()
             report.calls = driver.report(count: count, rate: rate, pairs: pairs.count, start: start)
