@@ -287,6 +287,7 @@ async def main():
         pairs = [(connections[i], connections[i + 1]) for i in range(0, len(connections) - 1, 2)]
         total = int(options.rate * options.duration)
         outcomes, lags = [], []
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         start = time.perf_counter()
         tasks = []
         for i in range(total):
@@ -299,6 +300,7 @@ async def main():
             tasks.append(loop.create_task(calls.setup(caller, callee, timeout=10)))
         outcomes = await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         every_hop = [sample for samples in calls.hops.values() for sample in samples]
         result["calls"] = {
             "rate_target": options.rate, "setups": total, "completed": sum(outcomes),
@@ -307,6 +309,8 @@ async def main():
             "event_relay_ms": percentiles(every_hop),
             "hops_ms": {label: percentiles(samples) for label, samples in calls.hops.items()},
             "client_send_lag_ms": percentiles(lags),
+            # this client's CPU time over the phase: what it takes from the cores it shares
+            "client_cpu_s": round(cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime, 2),
         }
         result["alive_after_calls"] = sum(1 for connection in connections if not connection.closed.done())
         gc.enable()

@@ -16,9 +16,6 @@ final class CallDriver: Sendable {
     /// A set-up not ended within this time of its `call-user` counts as not completed.
     static let setupTimeout = TimeAmount.seconds(10)
 
-    /// The SDP both sides send: the server relays it untouched, only its size matters.
-    static let sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
-
     private struct SentEvent: Hashable {
         let name: String
         let from: String
@@ -61,8 +58,7 @@ final class CallDriver: Sendable {
     }
 
     private func setUp(caller: HeldConnection, callee: HeldConnection, due: NIODeadline) {
-        let packet = ClientPacket.event(
-            "call-user", body: #"{"targetExtension":\#(jsonString(callee.extensionNumber)),"offer":{"type":"offer","sdp":\#(jsonString(Self.sdp))}}"#)
+        let packet = CallPackets.callUser(to: callee.extensionNumber)
         state.withLock { state in
             let now = NIODeadline.now()
             state.sendLags.append(milliseconds(now - due))
@@ -96,18 +92,13 @@ final class CallDriver: Sendable {
             }
         }
         switch hop {
-        case 0:
-            send("answer-call", to: from, on: connection,
-                 body: #"{"targetExtension":\#(jsonString(from)),"answer":{"type":"answer","sdp":\#(jsonString(Self.sdp))}}"#)
-        case 1:
-            send("end-call", to: from, on: connection, body: #"{"targetExtension":\#(jsonString(from))}"#)
-        default:
-            break
+        case 0: send("answer-call", CallPackets.answerCall(to: from), to: from, on: connection)
+        case 1: send("end-call", CallPackets.endCall(to: from), to: from, on: connection)
+        default: break
         }
     }
 
-    private func send(_ name: String, to target: String, on connection: HeldConnection, body: String) {
-        let packet = ClientPacket.event(name, body: body)
+    private func send(_ name: String, _ packet: String, to target: String, on connection: HeldConnection) {
         state.withLock { state in
             state.sentAt[SentEvent(name: name, from: connection.extensionNumber, to: target)] = .now()
         }
@@ -142,4 +133,22 @@ final class CallDriver: Sendable {
 
 func milliseconds(_ amount: TimeAmount) -> Double {
     Double(amount.nanoseconds) / 1e6
+}
+
+/// The three events a set-up sends, with sioload.py's payloads, byte for byte.
+enum CallPackets {
+    /// The SDP both sides send: the server relays it untouched, only its size matters.
+    static let sdp = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"
+
+    static func callUser(to callee: String) -> String {
+        ClientPacket.event("call-user", body: #"{"targetExtension":\#(jsonString(callee)),"offer":{"type":"offer","sdp":\#(jsonString(sdp))}}"#)
+    }
+
+    static func answerCall(to caller: String) -> String {
+        ClientPacket.event("answer-call", body: #"{"targetExtension":\#(jsonString(caller)),"answer":{"type":"answer","sdp":\#(jsonString(sdp))}}"#)
+    }
+
+    static func endCall(to callee: String) -> String {
+        ClientPacket.event("end-call", body: #"{"targetExtension":\#(jsonString(callee))}"#)
+    }
 }

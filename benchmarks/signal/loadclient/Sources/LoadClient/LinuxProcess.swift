@@ -32,6 +32,14 @@ enum LinuxProcess {
         return cpus
     }
 
+    /// CPU seconds this process has used so far (user and system, all threads).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return .nan }
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
     /// Raises the soft limit on open descriptors to what `connections` need (one each, and
     /// a few for the token requests), within the hard limit; says so if that is too low.
     static func allowDescriptors(for connections: Int) throws {

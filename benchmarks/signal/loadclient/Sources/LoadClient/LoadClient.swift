@@ -30,6 +30,8 @@ struct LoadClient: AsyncParsableCommand {
 
     /// Guest tokens in flight, as sioload.py.
     static let tokenConcurrency = 50
+    /// The most the token and the connection phases may take (each took 5–16 s for 10,000).
+    static let phaseTimeout = Duration.seconds(600)
 
     func validate() throws {
         guard (1...1_000_000).contains(connections) else { throw ValidationError("--connections must be 1 to 1,000,000") }
@@ -67,7 +69,7 @@ struct LoadClient: AsyncParsableCommand {
         let violations = ProtocolViolations()
 
         var started = ContinuousClock.now
-        let tokens = try await boundedMap(count: connections, limit: Self.tokenConcurrency) { _ in
+        let tokens = try await boundedMap(count: connections, limit: Self.tokenConcurrency, phase: "getting guest tokens") { _ in
             try await GuestTokens.fetch(from: server, group: group)
         }
         report.guestTokensS = rounded(seconds(since: started), places: 2)
@@ -76,7 +78,7 @@ struct LoadClient: AsyncParsableCommand {
         report.serverRssBeforeKib = try LinuxProcess.residentKiB(pid: serverPID)
 
         started = ContinuousClock.now
-        let held = try await boundedMap(count: connections, limit: concurrency) { index in
+        let held = try await boundedMap(count: connections, limit: concurrency, phase: "opening connections") { index in
             try await WebSocketConnector.open(
                 server, path: path, as: tokens[index], group: group, events: driver, violations: violations)
         }
@@ -92,6 +94,7 @@ struct LoadClient: AsyncParsableCommand {
             let pairs = stride(from: 0, to: held.count - 1, by: 2).map { (held[$0], held[$0 + 1]) }
             let count = Int(rate * duration)
             // A moment's lead, so that scheduling every set-up is over before the first is due.
+            let cpuBefore = LinuxProcess.cpuSeconds()
             let start = NIODeadline.now() + .milliseconds(200)
             driver.schedule(count: count, rate: rate, from: start, pairs: pairs)
             let lastDue = start + .nanoseconds(Int64(Double(count - 1) * 1e9 / rate))
@@ -105,6 +108,7 @@ struct LoadClient: AsyncParsableCommand {
             }
             try violations.check()
             report.calls = driver.report(count: count, rate: rate, pairs: pairs.count, start: start)
+            report.calls?.clientCpuS = rounded(LinuxProcess.cpuSeconds() - cpuBefore, places: 2)
             report.aliveAfterCalls = held.count { $0.isAlive }
         }
         for connection in held { connection.channel.close(promise: nil) }
@@ -127,24 +131,32 @@ struct LoadClient: AsyncParsableCommand {
 }
 
 /// `work(0..<count)` with at most `limit` in flight, results in index order (sioload.py's
-/// `bounded`): `limit` workers, each taking every `limit`-th index. The first error stops all.
+/// `bounded`): `limit` workers, each taking every `limit`-th index. The first error stops
+/// all, and so does `LoadClient.phaseTimeout` (workers stop after their current item).
 func boundedMap<Result: Sendable>(
-    count: Int, limit: Int, _ work: @escaping @Sendable (Int) async throws -> Result
+    count: Int, limit: Int, phase: String, _ work: @escaping @Sendable (Int) async throws -> Result
 ) async throws -> [Result] {
     try await withThrowingTaskGroup(of: [(Int, Result)].self) { group in
-        for worker in 0..<min(limit, count) {
+        let workers = min(limit, count)
+        for worker in 0..<workers {
             group.addTask {
                 var done: [(Int, Result)] = []
                 for index in stride(from: worker, to: count, by: limit) {
+                    try Task.checkCancellation()
                     done.append((index, try await work(index)))
                 }
                 return done
             }
         }
-        var results = [Result?](repeating: nil, count: count)
-        for try await done in group {
-            for (index, result) in done { results[index] = result }
+        group.addTask {
+            try await Task.sleep(for: LoadClient.phaseTimeout)
+            throw LoadClientError("\(phase) took over \(LoadClient.phaseTimeout): is the server overloaded?")
         }
+        var results = [Result?](repeating: nil, count: count)
+        for _ in 0..<workers {
+            for (index, result) in try await group.next() ?? [] { results[index] = result }
+        }
+        group.cancelAll()  // the watchdog
         return results.map { $0! }
     }
 }

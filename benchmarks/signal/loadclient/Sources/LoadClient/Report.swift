@@ -29,6 +29,8 @@ struct Report: Encodable {
         var eventRelayMs: Percentiles
         var hopsMs: [String: Percentiles]
         var clientSendLagMs: Percentiles
+        /// This client's CPU time over the phase: what it takes from the cores it shares.
+        var clientCpuS: Double = 0
     }
 }
 

@@ -128,14 +128,13 @@ private final class SocketIOClient: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
-    private enum Phase { case awaitingOpen, awaitingConnectReply, connected }
+    private enum Phase { case awaitingOpen, awaitingConnectReply, connected(HeldConnection) }
 
     private let guest: GuestToken
     private let handshake: EventLoopPromise<HeldConnection>
     private let events: CallDriver
     private let violations: ProtocolViolations
     private var phase = Phase.awaitingOpen
-    private var held: HeldConnection?
 
     init(guest: GuestToken, handshake: EventLoopPromise<HeldConnection>, events: CallDriver, violations: ProtocolViolations) {
         self.guest = guest
@@ -181,16 +180,15 @@ private final class SocketIOClient: ChannelInboundHandler {
             phase = .awaitingConnectReply
             send(context, ClientPacket.connect(token: guest.token))
         case (.connected, .awaitingConnectReply):
-            phase = .connected
             let connection = HeldConnection(channel: context.channel, extensionNumber: guest.extension)
-            held = connection
+            phase = .connected(connection)
             handshake.succeed(connection)
         case (.connectRefused(let reason), .awaitingConnectReply):
             fail("Socket.IO CONNECT refused: \(reason)")
             context.close(promise: nil)
-        case (.event(let name, let body), .connected):
+        case (.event(let name, let body), .connected(let connection)):
             do {
-                try events.received(name, body: body, on: held!, at: receivedAt)
+                try events.received(name, body: body, on: connection, at: receivedAt)
             } catch {
                 violate(context, "\(name): \(error.description)")
             }
