@@ -107,6 +107,10 @@ private final class UpgradeRequest: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let refusal = error as? NIOHTTPClientUpgradeError, refusal == .upgraderDeniedUpgrade {
+            // RFC 6455 §4.1: the 101 answer must carry the Sec-WebSocket-Accept of our key.
+            return fail(context, "WebSocket upgrade refused: the 101 answer's Sec-WebSocket-Accept does not match the key sent")
+        }
         fail(context, "WebSocket upgrade failed: \(error)")
     }
 
@@ -162,7 +166,7 @@ private final class SocketIOClient: ChannelInboundHandler {
                 .whenComplete { _ in channel.close(promise: nil) }
             fail("the server closed the WebSocket before the Socket.IO CONNECT reply")
         default:
-            violate(context, "a WebSocket frame with opcode \(frame.opcode): Engine.IO v4 sends text frames here")
+            violate(context, "a WebSocket \(frame.opcode) frame: Engine.IO v4 sends its packets as text frames")
         }
     }
 
