@@ -90,9 +90,10 @@ private final class UpgradeRequest: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        // The headers sioload.py sends, no more: the server keeps them for the connection's
+        // lifetime, so each extra header shows in its memory per connection.
         var headers = HTTPHeaders()
         headers.add(name: "Host", value: "\(server.host):\(server.port)")
-        headers.add(name: "Content-Length", value: "0")
         let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "\(path)?EIO=4&transport=websocket", headers: headers)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
