@@ -110,8 +110,8 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     relay = calls.get("event_relay_ms", {})
     rows.append((os.path.basename(path)[:-5], r["connections"], r["alive_after_settle"], r["server_rss_per_connection_bytes"],
                  calls.get("completed"), calls.get("setups"), calls.get("achieved_rate"), relay.get("p50"), relay.get("p99"),
-                 calls.get("client_send_lag_ms", {}).get("p99"), relay.get("p90"), calls.get("client_cpu_s")))
-print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms | relay p90 ms | client CPU s")
+                 calls.get("client_send_lag_ms", {}).get("p99"), relay.get("p90"), calls.get("client_cpu_s"), calls.get("client_run_queue_wait_s")))
+print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms | relay p90 ms | client CPU s | client run-queue wait s")
 for row in rows:
     print(" | ".join(str(value) for value in row))
 print("raw results:", sys.argv[1])

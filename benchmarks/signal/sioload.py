@@ -159,6 +159,20 @@ def rss_kib(pid):
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def run_queue_wait_s():
+    """Seconds this process's threads have spent ready to run but waiting for a CPU (the
+    second field of /proc/self/task/TID/schedstat): how much of the client's lag is the
+    machine's run queue rather than its own work."""
+    total = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/schedstat") as stat:
+                total += int(stat.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / 1e9
+
+
 def percentiles(samples_ms):
     if not samples_ms:
         return {"count": 0}
@@ -288,6 +302,7 @@ async def main():
         total = int(options.rate * options.duration)
         outcomes, lags = [], []
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        wait_before = run_queue_wait_s()
         start = time.perf_counter()
         tasks = []
         for i in range(total):
@@ -301,6 +316,7 @@ async def main():
         outcomes = await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        wait_after = run_queue_wait_s()
         every_hop = [sample for samples in calls.hops.values() for sample in samples]
         result["calls"] = {
             "rate_target": options.rate, "setups": total, "completed": sum(outcomes),
@@ -311,6 +327,7 @@ async def main():
             "client_send_lag_ms": percentiles(lags),
             # this client's CPU time over the phase: what it takes from the cores it shares
             "client_cpu_s": round(cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime, 2),
+            "client_run_queue_wait_s": round(wait_after - wait_before, 2),
         }
         result["alive_after_calls"] = sum(1 for connection in connections if not connection.closed.done())
         gc.enable()

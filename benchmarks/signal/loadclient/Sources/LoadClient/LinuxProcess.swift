@@ -40,6 +40,19 @@ enum LinuxProcess {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
+    /// Seconds this process's threads have spent ready to run but waiting for a CPU (the
+    /// second field of each thread's /proc/self/task/TID/schedstat): how much of its lag
+    /// is the machine's run queue rather than its own work.
+    static func runQueueWaitSeconds() -> Double {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        let nanoseconds = tasks.compactMap { task -> Int? in
+            guard let text = try? String(contentsOfFile: "/proc/self/task/\(task)/schedstat", encoding: .utf8) else { return nil }
+            let fields = text.split(separator: " ")
+            return fields.count > 1 ? Int(fields[1]) : nil
+        }
+        return Double(nanoseconds.reduce(0, +)) / 1e9
+    }
+
     /// Raises the soft limit on open descriptors to what `connections` need (one each, and
     /// a few for the token requests), within the hard limit; says so if that is too low.
     static func allowDescriptors(for connections: Int) throws {

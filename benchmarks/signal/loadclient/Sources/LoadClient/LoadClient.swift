@@ -95,6 +95,7 @@ struct LoadClient: AsyncParsableCommand {
             let count = Int(rate * duration)
             // A moment's lead, so that scheduling every set-up is over before the first is due.
             let cpuBefore = LinuxProcess.cpuSeconds()
+            let waitBefore = LinuxProcess.runQueueWaitSeconds()
             let start = NIODeadline.now() + .milliseconds(200)
             driver.schedule(count: count, rate: rate, from: start, pairs: pairs)
             let lastDue = start + .nanoseconds(Int64(Double(count - 1) * 1e9 / rate))
@@ -109,6 +110,7 @@ struct LoadClient: AsyncParsableCommand {
             try violations.check()
             report.calls = driver.report(count: count, rate: rate, pairs: pairs.count, start: start)
             report.calls?.clientCpuS = rounded(LinuxProcess.cpuSeconds() - cpuBefore, places: 2)
+            report.calls?.clientRunQueueWaitS = rounded(LinuxProcess.runQueueWaitSeconds() - waitBefore, places: 2)
             report.aliveAfterCalls = held.count { $0.isAlive }
         }
         for connection in held { connection.channel.close(promise: nil) }

@@ -31,6 +31,8 @@ struct Report: Encodable {
         var clientSendLagMs: Percentiles
         /// This client's CPU time over the phase: what it takes from the cores it shares.
         var clientCpuS: Double = 0
+        /// Its threads' time ready to run but waiting for a CPU, over the phase.
+        var clientRunQueueWaitS: Double = 0
     }
 }
 
