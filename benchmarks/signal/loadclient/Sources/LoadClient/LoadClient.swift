@@ -4,8 +4,9 @@ import NIOCore
 import NIOPosix
 
 /// The compiled twin of benchmarks/signal/sioload.py: the same phases, events, timing
-/// points and JSON output, without an interpreter's scheduling noise in the numbers.
-/// Connections live in NIO channel handlers on a few event loops (no task per connection).
+/// points and JSON output, to tell the load client's own delays from the machine's
+/// (docs/performance.md, "Compiled load client"). Connections live in NIO channel
+/// handlers on a few event loops (no task per connection).
 @main
 struct LoadClient: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -93,9 +94,9 @@ struct LoadClient: AsyncParsableCommand {
         if rate > 0 {
             let pairs = stride(from: 0, to: held.count - 1, by: 2).map { (held[$0], held[$0 + 1]) }
             let count = Int(rate * duration)
-            // A moment's lead, so that scheduling every set-up is over before the first is due.
             let cpuBefore = LinuxProcess.cpuSeconds()
             let waitBefore = LinuxProcess.runQueueWaitSeconds()
+            // A moment's lead, so that scheduling every set-up is over before the first is due.
             let start = NIODeadline.now() + .milliseconds(200)
             driver.schedule(count: count, rate: rate, from: start, pairs: pairs)
             let lastDue = start + .nanoseconds(Int64(Double(count - 1) * 1e9 / rate))
