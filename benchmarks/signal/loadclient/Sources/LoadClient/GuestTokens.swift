@@ -59,13 +59,7 @@ private final class GuestTokenRequest: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: "\(server.host):\(server.port)")
-        headers.add(name: "Content-Length", value: "0")
-        headers.add(name: "Connection", value: "close")
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/api/auth/guest", headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.sendRequest(.POST, "/api/auth/guest", to: server, headers: ["Content-Length": "0", "Connection": "close"])
         context.fireChannelActive()
     }
 

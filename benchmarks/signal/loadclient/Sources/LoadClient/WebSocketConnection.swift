@@ -92,11 +92,7 @@ private final class UpgradeRequest: ChannelInboundHandler, RemovableChannelHandl
     func channelActive(context: ChannelHandlerContext) {
         // The headers sioload.py sends, no more: the server keeps them for the connection's
         // lifetime, so each extra header shows in its memory per connection.
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: "\(server.host):\(server.port)")
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "\(path)?EIO=4&transport=websocket", headers: headers)
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.sendRequest(.GET, "\(path)?EIO=4&transport=websocket", to: server)
         context.fireChannelActive()
     }
 
