@@ -105,7 +105,11 @@ python3 - "$out" <<'PY'
 import glob, json, os, sys
 rows = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
-    r = json.load(open(path))
+    try:
+        r = json.load(open(path))
+    except ValueError:  # the load client failed (its error is above)
+        rows.append((os.path.basename(path)[:-5], "no result"))
+        continue
     calls = r.get("calls", {})
     relay = calls.get("event_relay_ms", {})
     rows.append((os.path.basename(path)[:-5], r["connections"], r["alive_after_settle"], r["server_rss_per_connection_bytes"],

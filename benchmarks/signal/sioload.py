@@ -247,6 +247,8 @@ async def main():
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=200, help="handshakes in flight")
     options = parser.parse_args()
+    if options.rate > 0 and options.connections < 2:
+        parser.error("call set-ups need --connections 2 or more")
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < options.connections + 100:
