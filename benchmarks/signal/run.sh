@@ -9,7 +9,9 @@
 #        (defaults 10000 500 20 2; ONLY=notrack or ONLY=reference runs one side;
 #        NOTRACK_BINARY=path measures another build than .build/release/notrack;
 #        SERVER_CPUS=0 CLIENT_CPUS=1 pin the server and the load client to those cores
-#        with taskset, so that the client's own work does not delay the server's)
+#        with taskset, so that the client's own work does not delay the server's;
+#        CLIENT=swift uses the compiled load client in loadclient/ instead of sioload.py,
+#        CLIENT="swift python" runs both in turn against each server, each round)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 connections=${1:-10000}
@@ -24,6 +26,14 @@ mkdir -p "$out"
 ulimit -Hn 1048576 2>/dev/null || true
 ulimit -n "$(ulimit -Hn)"
 
+clients=${CLIENT:-python}
+for client in $clients; do
+  case $client in
+    python | swift) ;;
+    *) echo "CLIENT must be python, swift or both (\"swift python\"), not $client" >&2; exit 2 ;;
+  esac
+done
+
 binary=${NOTRACK_BINARY:-.build/release/notrack}
 [ -x "$binary" ] || swift build -c release --product notrack
 venv=$here/.venv
@@ -31,6 +41,11 @@ if ! cmp -s $here/requirements.txt $venv/installed-requirements.txt; then
   [ -x $venv/bin/python ] || python3 -m venv $venv
   $venv/bin/python -m pip install --quiet --disable-pip-version-check -r $here/requirements.txt
   cp $here/requirements.txt $venv/installed-requirements.txt
+fi
+
+# The compiled client is built once, in its own package (the project's build never compiles it).
+if [[ " $clients " == *" swift "* ]]; then
+  swift build -c release --package-path $here/loadclient >&2
 fi
 
 # taskset prefixes (empty when not pinned).
@@ -49,8 +64,13 @@ wait_http() {
   return 1
 }
 
-run_side() {  # run_side NAME ROUND
-  local name=$1 round=$2 port pid
+run_side() {  # run_side NAME ROUND CLIENT
+  local name=$1 round=$2 client=$3 port pid load
+  if [ "$client" = swift ]; then
+    load=($here/loadclient/.build/release/sioload)
+  else
+    load=($venv/bin/python $here/sioload.py)
+  fi
   port=$(free_port)
   if [ "$name" = notrack ]; then
     data=$(mktemp -d)
@@ -58,17 +78,17 @@ run_side() {  # run_side NAME ROUND
       NOTRACK_LOG_LEVEL=warning NOTRACK_AUTH_GUEST_ACCESS=true \
       NOTRACK_RATE_LIMIT_AUTH_MAX=10000000 NOTRACK_RATE_LIMIT_API_MAX=10000000 \
       NOTRACK_RATE_LIMIT_SOCKET_CONNECTS_MAX=10000000 NOTRACK_RATE_LIMIT_SOCKET_EVENTS_MAX=10000000 \
-      "${server_pin[@]}" "$binary" > "$out/$name-$round.server.log" 2>&1 &
+      "${server_pin[@]}" "$binary" > "$out/$name-$round-$client.server.log" 2>&1 &
     pid=$!
     wait_http "http://127.0.0.1:$port/health/live"
   else
-    "${server_pin[@]}" $venv/bin/python $here/reference_server.py "$port" > "$out/$name-$round.server.log" 2>&1 &
+    "${server_pin[@]}" $venv/bin/python $here/reference_server.py "$port" > "$out/$name-$round-$client.server.log" 2>&1 &
     pid=$!
     wait_http "http://127.0.0.1:$port/socket.io/?EIO=4&transport=polling"
   fi
-  echo "== $name, round $round (pid $pid, port $port)" >&2
-  "${client_pin[@]}" $venv/bin/python $here/sioload.py --url "http://127.0.0.1:$port" --connections "$connections" --server-pid "$pid" \
-    --rate "$rate" --duration "$duration" > "$out/$name-$round.json" || echo "load client failed" >&2
+  echo "== $name, round $round, $client client (pid $pid, port $port; load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+  "${client_pin[@]}" "${load[@]}" --url "http://127.0.0.1:$port" --connections "$connections" --server-pid "$pid" \
+    --rate "$rate" --duration "$duration" > "$out/$name-$round-$client.json" || echo "load client failed" >&2
   kill "$pid"
   wait "$pid" 2>/dev/null || true
   [ "$name" = notrack ] && rm -rf "$data"
@@ -76,20 +96,26 @@ run_side() {  # run_side NAME ROUND
 }
 
 for round in $(seq 1 "$rounds"); do
-  [ "${ONLY:-}" = reference ] || run_side notrack "$round"
-  [ "${ONLY:-}" = notrack ] || run_side reference "$round"
+  for client in $clients; do
+    [ "${ONLY:-}" = reference ] || run_side notrack "$round" "$client"
+    [ "${ONLY:-}" = notrack ] || run_side reference "$round" "$client"
+  done
 done
 python3 - "$out" <<'PY'
 import glob, json, os, sys
 rows = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
-    r = json.load(open(path))
+    try:
+        r = json.load(open(path))
+    except ValueError:  # the load client failed (its error is above)
+        rows.append((os.path.basename(path)[:-5], "no result"))
+        continue
     calls = r.get("calls", {})
     relay = calls.get("event_relay_ms", {})
     rows.append((os.path.basename(path)[:-5], r["connections"], r["alive_after_settle"], r["server_rss_per_connection_bytes"],
                  calls.get("completed"), calls.get("setups"), calls.get("achieved_rate"), relay.get("p50"), relay.get("p99"),
-                 calls.get("client_send_lag_ms", {}).get("p99"), relay.get("p90")))
-print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms | relay p90 ms")
+                 calls.get("client_send_lag_ms", {}).get("p99"), relay.get("p90"), calls.get("client_cpu_s"), calls.get("client_run_queue_wait_s")))
+print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms | relay p90 ms | client CPU s | client run-queue wait s")
 for row in rows:
     print(" | ".join(str(value) for value in row))
 print("raw results:", sys.argv[1])

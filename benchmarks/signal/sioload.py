@@ -159,6 +159,20 @@ def rss_kib(pid):
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
+def run_queue_wait_s():
+    """Seconds this process's threads have spent ready to run but waiting for a CPU (the
+    second field of /proc/self/task/TID/schedstat): how much of the client's lag is the
+    machine's run queue rather than its own work."""
+    total = 0
+    for task in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{task}/schedstat") as stat:
+                total += int(stat.read().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / 1e9
+
+
 def percentiles(samples_ms):
     if not samples_ms:
         return {"count": 0}
@@ -233,6 +247,8 @@ async def main():
     parser.add_argument("--duration", type=float, default=20.0)
     parser.add_argument("--concurrency", type=int, default=200, help="handshakes in flight")
     options = parser.parse_args()
+    if options.rate > 0 and options.connections < 2:
+        parser.error("call set-ups need --connections 2 or more")
 
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < options.connections + 100:
@@ -287,6 +303,8 @@ async def main():
         pairs = [(connections[i], connections[i + 1]) for i in range(0, len(connections) - 1, 2)]
         total = int(options.rate * options.duration)
         outcomes, lags = [], []
+        cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+        wait_before = run_queue_wait_s()
         start = time.perf_counter()
         tasks = []
         for i in range(total):
@@ -299,6 +317,8 @@ async def main():
             tasks.append(loop.create_task(calls.setup(caller, callee, timeout=10)))
         outcomes = await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
+        cpu_after = resource.getrusage(resource.RUSAGE_SELF)
+        wait_after = run_queue_wait_s()
         every_hop = [sample for samples in calls.hops.values() for sample in samples]
         result["calls"] = {
             "rate_target": options.rate, "setups": total, "completed": sum(outcomes),
@@ -307,6 +327,9 @@ async def main():
             "event_relay_ms": percentiles(every_hop),
             "hops_ms": {label: percentiles(samples) for label, samples in calls.hops.items()},
             "client_send_lag_ms": percentiles(lags),
+            # this client's CPU time over the phase: what it takes from the cores it shares
+            "client_cpu_s": round(cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime, 2),
+            "client_run_queue_wait_s": round(wait_after - wait_before, 2),
         }
         result["alive_after_calls"] = sum(1 for connection in connections if not connection.closed.done())
         gc.enable()
