@@ -11,7 +11,8 @@
 #        SERVER_CPUS=0 CLIENT_CPUS=1 pin the server and the load client to those cores
 #        with taskset, so that the client's own work does not delay the server's;
 #        CLIENT=swift uses the compiled load client in loadclient/ instead of sioload.py,
-#        CLIENT="swift python" runs both in turn against each server, each round)
+#        CLIENT="swift python" runs both in turn against each server, each round;
+#        CLIENT_THREADS=N gives the compiled client N event-loop threads)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 connections=${1:-10000}
@@ -67,7 +68,7 @@ wait_http() {
 run_side() {  # run_side NAME ROUND CLIENT
   local name=$1 round=$2 client=$3 port pid load
   if [ "$client" = swift ]; then
-    load=($here/loadclient/.build/release/sioload)
+    load=($here/loadclient/.build/release/sioload ${CLIENT_THREADS:+--threads "$CLIENT_THREADS"})
   else
     load=($venv/bin/python $here/sioload.py)
   fi
