@@ -1,3 +1,5 @@
+import NIOCore
+
 @testable import Relay
 
 /// Bytes from a hex string; whitespace ignored. Test-only, traps on bad input.
@@ -29,5 +31,17 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+extension RelayServer {
+    /// The listeners' addresses once `run()` has bound them; empty if it has not within 2 s.
+    func awaitListeningAddresses() async throws -> [SocketAddress] {
+        for _ in 0..<200 {
+            let addresses = listeningAddresses
+            if !addresses.isEmpty { return addresses }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return []
     }
 }

@@ -13,11 +13,7 @@ import Testing
         let relay = RelayServer(configuration: .init(listenAddresses: ["127.0.0.1"], port: 0), logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
-            var addresses: [SocketAddress] = []
-            for _ in 0..<200 where addresses.isEmpty {
-                try await Task.sleep(for: .milliseconds(10))
-                addresses = relay.listeningAddresses
-            }
+            let addresses = try await relay.awaitListeningAddresses()
             #expect(addresses.count == 2)
             #expect(addresses.allSatisfy { $0.ipAddress == "127.0.0.1" && ($0.port ?? 0) > 0 })
             group.cancelAll()
@@ -35,11 +31,7 @@ import Testing
                                 logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
-            var addresses: [SocketAddress] = []
-            for _ in 0..<200 where addresses.isEmpty {
-                try await Task.sleep(for: .milliseconds(10))
-                addresses = relay.listeningAddresses
-            }
+            let addresses = try await relay.awaitListeningAddresses()
             #expect(addresses.map(\.ipAddress) == ["0.0.0.0", "0.0.0.0", "::", "::"])
             #expect(addresses.allSatisfy { $0.port == port })
             group.cancelAll()

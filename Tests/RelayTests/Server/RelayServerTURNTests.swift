@@ -15,11 +15,7 @@ import Testing
         let relay = RelayServer(configuration: configuration, logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await relay.run() }
-            var addresses: [SocketAddress] = []
-            for _ in 0..<200 where addresses.isEmpty {
-                try await Task.sleep(for: .milliseconds(10))
-                addresses = relay.listeningAddresses
-            }
+            let addresses = try await relay.awaitListeningAddresses()
             let server = try #require(addresses.first)
             let inbox = Collector<AddressedEnvelope<ByteBuffer>>()
             let client = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
