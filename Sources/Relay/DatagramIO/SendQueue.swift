@@ -66,6 +66,10 @@ final class SendQueue {
         var next = run.lowerBound
         while next < run.upperBound {
             if let sent = slots.send(from: sockets[next], next..<run.upperBound) {
+                guard sent > 0 else {  // nothing taken and no error: give the run up, never spin
+                    failures += run.upperBound - next
+                    return
+                }
                 next += sent
                 continue
             }
