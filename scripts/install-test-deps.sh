@@ -7,10 +7,11 @@
 #   end-to-end tests with it;
 # - coturn, for its STUN/TURN clients turnutils_stunclient and turnutils_uclient (its server is
 #   not started; benchmarks/relay uses it as a yardstick);
-# - iptables, for the NAT routers of Tests/nat (ip netns comes with iproute2).
+# - iptables and procps (sysctl), for the NAT routers of Tests/nat (ip netns comes with
+#   iproute2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/apt-install-missing.sh libsqlite3-dev python3 python3-venv python3-pytest python3-requests python3-prometheus-client coturn iproute2 iptables
+scripts/apt-install-missing.sh libsqlite3-dev python3 python3-venv python3-pytest python3-requests python3-prometheus-client coturn iproute2 iptables procps
 # The venv records the requirements it was built from; it is rebuilt only when they change.
 venv=.venv-test
 requirements=Tests/interop/requirements.txt

@@ -32,7 +32,7 @@ def require_the_lab():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    missing = [tool for tool in ("ip", "iptables", "setpriv", "turnutils_uclient") if not shutil.which(tool)]
+    missing = [tool for tool in ("ip", "iptables", "sysctl", "setpriv", "turnutils_uclient") if not shutil.which(tool)]
     if missing:
         pytest.fail(f"missing {', '.join(missing)}: run scripts/install-test-deps.sh")
 
