@@ -12,7 +12,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$root/scripts/apt-install-missing.sh" debhelper dpkg-dev rsync help2man libsqlite3-dev python3 python3-pip
+"$root/scripts/apt-install-missing.sh" build-essential debhelper dpkg-dev rsync help2man libsqlite3-dev python3 python3-pip
 
 if ! command -v swift >/dev/null; then
     if [ ! -x /opt/swift/usr/bin/swift ]; then
