@@ -3,7 +3,7 @@ import Metrics
 
 /// Every metric name and label the Signal library records, in one place so dashboards
 /// and docs have one list to follow. Names follow the reference's `/metrics` example.
-enum SignalMetrics {
+public enum SignalMetrics {
     static let httpRequestsTotal = "http_requests_total"
     static let httpRequestDuration = "http_request_duration_seconds"
 
@@ -12,11 +12,16 @@ enum SignalMetrics {
     static let callsTotal = "calls_total"
     static let callSetupDuration = "call_setup_seconds"
     static let callDuration = "call_duration_seconds"
+    static let eventRelayDuration = "socketio_event_relay_seconds"
 
     enum Direction: String { case received, sent }
 
     /// Connected Socket.IO sockets (all transports; the reference's name).
     static let connectionsActive = Gauge(label: websocketConnectionsActive)
+
+    /// The server's share of each event relay over WebSocket (`EventRelayClock`), the
+    /// latency DESIGN.md targets (p99 under 5 ms): its buckets are `histogramBuckets`'.
+    static let eventRelay = Metrics.Timer(label: eventRelayDuration, preferredDisplayUnit: .seconds)
 
     /// Counts a signaling event by name and direction; names are the protocol's own, so
     /// the label stays bounded.
@@ -43,6 +48,13 @@ enum SignalMetrics {
         static let route = "route"
         static let statusCode = "status_code"
     }
+
+    /// Histogram buckets for the timers whose latency is milliseconds, not seconds (the
+    /// metrics backend's defaults start at 5 ms): the executable gives them to its
+    /// Prometheus factory, by metric name.
+    public static let histogramBuckets: [String: [Duration]] = [
+        eventRelayDuration: [0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 7.5, 10, 25, 50, 100, 250, 1000].map { .microseconds(Int64($0 * 1000)) },
+    ]
 
     /// The route label for requests no route matched: the value Hummingbird's router
     /// itself records as the endpoint path of such requests.

@@ -41,6 +41,14 @@ def test_complete_call_flow(appliance, transports):
     assert metrics[("websocket_connections_active", ())] == 2
     assert metrics[("socketio_events_total", (("direction", "received"), ("event", "call-user")))] == 1
     assert metrics[("socketio_events_total", (("direction", "sent"), ("event", "call-ended")))] == 2
+    # The server's share of each relay is timed over WebSocket only (a poll's wait is the client's).
+    relays = metrics.get(("socketio_event_relay_seconds_count", ()), 0)
+    if transports == ["websocket"]:
+        # call-made, incoming-call, two candidates, answer-made and two call-ended, at least
+        assert relays >= 7
+        assert metrics[("socketio_event_relay_seconds_bucket", (("le", "+Inf"),))] == relays
+    else:
+        assert relays == 0
     alice.client.disconnect()
     bob.client.disconnect()
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Signal benchmark (docs/performance.md, "Signal"): holds CONNECTIONS idle authenticated
 # Socket.IO connections (server RSS per connection), then runs RATE call set-ups per second
-# for DURATION seconds between them (event relay latency p50/p99), against the release
+# for DURATION seconds between them (event relay latency p50/p99 as the client sees it,
+# and as the server times its own share on /metrics), against the release
 # build of notrack and, alternating A B A B for ROUNDS rounds, against python-socketio's
 # server doing the same work (reference_server.py).
 #
@@ -104,6 +105,24 @@ for round in $(seq 1 "$rounds"); do
 done
 python3 - "$out" <<'PY'
 import glob, json, os, sys
+
+
+def bucket_bound_ms(buckets, quantile):
+    """The upper bound (ms) of the bucket holding the quantile of the server's own relay
+    timings: the true value is at most this (and above the bucket before)."""
+    if not buckets or not buckets[-1]["count"]:
+        return None
+    rank = quantile * buckets[-1]["count"]
+    bound = next(bucket["le"] for bucket in buckets if bucket["count"] >= rank)
+    return "over 1000" if bound == "+Inf" else round(float(bound) * 1000, 2)
+
+
+def share_within_ms(buckets, limit_ms):
+    """The share (%) of the server's relays timed at or under a bucket bound."""
+    within = next((bucket["count"] for bucket in buckets or [] if bucket["le"] != "+Inf" and float(bucket["le"]) * 1000 == limit_ms), None)
+    return None if within is None or not buckets[-1]["count"] else round(100 * within / buckets[-1]["count"], 2)
+
+
 rows = []
 for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     try:
@@ -113,10 +132,15 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
         continue
     calls = r.get("calls", {})
     relay = calls.get("event_relay_ms", {})
+    server = calls.get("server_event_relay_buckets")
     rows.append((os.path.basename(path)[:-5], r["connections"], r["alive_after_settle"], r["server_rss_per_connection_bytes"],
                  calls.get("completed"), calls.get("setups"), calls.get("achieved_rate"), relay.get("p50"), relay.get("p99"),
-                 calls.get("client_send_lag_ms", {}).get("p99"), relay.get("p90"), calls.get("client_cpu_s"), calls.get("client_run_queue_wait_s")))
-print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms | relay p90 ms | client CPU s | client run-queue wait s")
+                 calls.get("client_send_lag_ms", {}).get("p99"), relay.get("p90"), calls.get("client_cpu_s"), calls.get("client_run_queue_wait_s"),
+                 bucket_bound_ms(server, 0.5), bucket_bound_ms(server, 0.99), share_within_ms(server, 5),
+                 calls.get("server_cpu_s"), calls.get("server_run_queue_wait_s")))
+print("run | connections | alive | RSS bytes/conn | calls done/set | calls/s | relay p50 ms | relay p99 ms | client lag p99 ms | relay p90 ms"
+      " | client CPU s | client run-queue wait s | server relay p50 <= ms | server relay p99 <= ms | server relays <= 5 ms %"
+      " | server CPU s | server run-queue wait s")
 for row in rows:
     print(" | ".join(str(value) for value in row))
 print("raw results:", sys.argv[1])

@@ -16,7 +16,10 @@ asyncio (python-socketio's client costs too much per connection for 10,000 of th
    connections: call-user -> the callee gets incoming-call and answers with answer-call ->
    the caller gets answer-made and sends end-call -> the callee gets call-ended. Each of the
    three hops is an "event relay": the time from the client's send of one event to its
-   receipt of the other party's event, measured in this process.
+   receipt of the other party's event, measured in this process. The server's own share
+   of each relay (its socketio_event_relay_seconds histogram on /metrics, read before and
+   after the phase) and its threads' CPU and run-queue time (/proc/PID/task/*/schedstat)
+   are reported next to it.
 
 Prints one JSON object (and a human summary on stderr)."""
 import argparse
@@ -128,17 +131,39 @@ class Connection(asyncio.Protocol):
 
 # --- REST ---
 
-async def http_post_json(host, port, path):
-    """POST with an empty body; returns the decoded JSON answer."""
+async def http_request(host, port, method, path):
+    """A request with an empty body on a connection of its own; returns (status, body)."""
     reader, writer = await asyncio.open_connection(host, port)
-    writer.write(f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
+    writer.write(f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".encode())
     response = await reader.read()
     writer.close()
     head, _, body = response.partition(b"\r\n\r\n")
-    status = head.split(b" ", 2)[1]
-    if status != b"200":
+    return int(head.split(b" ", 2)[1]), head, body
+
+
+async def http_post_json(host, port, path):
+    """POST with an empty body; returns the decoded JSON answer."""
+    status, head, body = await http_request(host, port, "POST", path)
+    if status != 200:
         raise RuntimeError(f"POST {path}: {head.splitlines()[0].decode()} {body[:200]!r}")
     return json.loads(body)
+
+
+RELAY_BUCKET = "socketio_event_relay_seconds_bucket{le=\""
+
+
+async def server_relay_buckets(host, port):
+    """The server's socketio_event_relay_seconds histogram from /metrics: {le: cumulative
+    count}, or None when the server has none (the reference server, no relay yet)."""
+    status, _, body = await http_request(host, port, "GET", "/metrics")
+    if status != 200:
+        return None
+    buckets = {}
+    for line in body.decode().splitlines():
+        if line.startswith(RELAY_BUCKET):
+            bound, _, count = line[len(RELAY_BUCKET):].partition("\"} ")
+            buckets[bound] = int(float(count))
+    return buckets or None
 
 
 async def bounded(items, limit, work):
@@ -159,18 +184,19 @@ def rss_kib(pid):
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def run_queue_wait_s():
-    """Seconds this process's threads have spent ready to run but waiting for a CPU (the
-    second field of /proc/self/task/TID/schedstat): how much of the client's lag is the
-    machine's run queue rather than its own work."""
-    total = 0
-    for task in os.listdir("/proc/self/task"):
+def schedstat_s(pid="self"):
+    """(CPU, run-queue wait) seconds of a process's threads so far, from the first two
+    fields of /proc/PID/task/TID/schedstat: the wait is time ready to run but waiting for a
+    CPU, how much of a lag is the machine's run queue rather than the process's own work."""
+    cpu = wait = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
         try:
-            with open(f"/proc/self/task/{task}/schedstat") as stat:
-                total += int(stat.read().split()[1])
+            with open(f"/proc/{pid}/task/{task}/schedstat") as stat:
+                fields = stat.read().split()
+                cpu, wait = cpu + int(fields[0]), wait + int(fields[1])
         except (OSError, IndexError, ValueError):
             pass
-    return total / 1e9
+    return cpu / 1e9, wait / 1e9
 
 
 def percentiles(samples_ms):
@@ -304,7 +330,9 @@ async def main():
         total = int(options.rate * options.duration)
         outcomes, lags = [], []
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-        wait_before = run_queue_wait_s()
+        _, wait_before = schedstat_s()
+        server_before = schedstat_s(options.server_pid)
+        relay_before = await server_relay_buckets(host, port)
         start = time.perf_counter()
         tasks = []
         for i in range(total):
@@ -318,7 +346,9 @@ async def main():
         outcomes = await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-        wait_after = run_queue_wait_s()
+        _, wait_after = schedstat_s()
+        server_after = schedstat_s(options.server_pid)
+        relay_after = await server_relay_buckets(host, port)
         every_hop = [sample for samples in calls.hops.values() for sample in samples]
         result["calls"] = {
             "rate_target": options.rate, "setups": total, "completed": sum(outcomes),
@@ -330,6 +360,12 @@ async def main():
             # this client's CPU time over the phase: what it takes from the cores it shares
             "client_cpu_s": round(cpu_after.ru_utime + cpu_after.ru_stime - cpu_before.ru_utime - cpu_before.ru_stime, 2),
             "client_run_queue_wait_s": round(wait_after - wait_before, 2),
+            "server_cpu_s": round(server_after[0] - server_before[0], 2),
+            "server_run_queue_wait_s": round(server_after[1] - server_before[1], 2),
+            # the server's own timing of its relays in the phase, cumulative buckets
+            "server_event_relay_buckets": relay_after and [
+                {"le": bound, "count": count - (relay_before or {}).get(bound, 0)}
+                for bound, count in sorted(relay_after.items(), key=lambda item: float(item[0]))],
         }
         result["alive_after_calls"] = sum(1 for connection in connections if not connection.closed.done())
         gc.enable()

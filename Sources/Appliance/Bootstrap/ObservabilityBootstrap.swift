@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import Signal
 
 /// The executable's one-time bootstrap of swift-log and swift-metrics; libraries only
 /// create `Logger`s and metrics (STYLE.md, "libraries never bootstrap").
@@ -25,7 +26,9 @@ enum ObservabilityBootstrap {
     /// Routes swift-metrics into a Prometheus registry and returns what `/metrics` serves.
     static func bootstrapMetrics() -> @Sendable () -> String {
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets = SignalMetrics.histogramBuckets
+        MetricsSystem.bootstrap(factory)
         return {
             (ProcessMetrics.current()?.exposition ?? "") + registry.emitToString()
         }

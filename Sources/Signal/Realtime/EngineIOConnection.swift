@@ -21,6 +21,9 @@ public final class EngineIOConnection: DeadlineTarget {
         var probe: WebSocketPipe?
         /// The earliest deadline this session has on the sweeper (later entries may linger).
         var armed: ContinuousClock.Instant?
+        /// When the earliest received message whose effects wait in the WebSocket buffer
+        /// was read (`EventRelayClock`).
+        var relayStartedAt: ContinuousClock.Instant?
     }
 
     enum Deferred: Sendable {
@@ -39,12 +42,15 @@ public final class EngineIOConnection: DeadlineTarget {
     /// cannot await it, and this queue holds a task only while it has work.
     let inbound = SerialJobQueue<Inbound>(
         limit: .max, pauseAt: EngineIOWebSocketHandler.maximumBacklog,
-        run: { await $0.connection.run($0.work) }, caughtUp: { $0.connection.inboundCaughtUp() })
+        run: { job in await EventRelayClock.$messageReadAt.withValue(job.readAt) { await job.connection.run(job.work) } },
+        caughtUp: { $0.connection.inboundCaughtUp() })
 
     /// One job of `inbound`. Reading pauses at `pauseAt` waiting jobs, which bounds them.
     struct Inbound: Sendable {
         let connection: EngineIOConnection
         let work: [Deferred]
+        /// When the message behind `work` was read, if a client sent one.
+        var readAt: ContinuousClock.Instant? = nil
     }
 
     init(session: EngineIOSession, request: EngineIOHandshakeRequest, server: EngineIOServer) {
@@ -64,7 +70,11 @@ public final class EngineIOConnection: DeadlineTarget {
     /// Queues messages for the client, in order and without interleaving (a Socket.IO
     /// packet and its attachments). A client that does not read closes when its buffer is full.
     public func send(_ messages: [EngineIOData]) {
+        let readAt = EventRelayClock.messageReadAt
         event { state in
+            if let readAt, state.active != nil {
+                state.relayStartedAt = min(state.relayStartedAt ?? readAt, readAt)
+            }
             var actions: [EngineIOSession.Action] = []
             for message in messages {
                 actions += state.session.send(.message(message))

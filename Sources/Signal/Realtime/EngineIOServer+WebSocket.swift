@@ -108,10 +108,10 @@ extension EngineIOConnection {
         }
     }
 
-    /// A message from WebSocket `pipeID` (`nil`: one that did not decode). The delegate
-    /// hears of it on the inbound queue; returns whether the WebSocket should stop reading
-    /// until `.resumeReading`.
-    func receive(_ packet: EngineIOPacket?, onWebSocket pipeID: Int) -> Bool {
+    /// A message from WebSocket `pipeID` (`nil`: one that did not decode), read at `readAt`.
+    /// The delegate hears of it on the inbound queue; returns whether the WebSocket should
+    /// stop reading until `.resumeReading`.
+    func receive(_ packet: EngineIOPacket?, onWebSocket pipeID: Int, readAt: ContinuousClock.Instant) -> Bool {
         let deferred = state.withLock { state in
             let actions: [EngineIOSession.Action]
             if state.active?.id == pipeID {
@@ -126,11 +126,17 @@ extension EngineIOConnection {
             return deferred
         }
         guard !deferred.isEmpty else { return false }
-        return inbound.enqueue(Inbound(connection: self, work: deferred)) == .enqueuedPause
+        return inbound.enqueue(Inbound(connection: self, work: deferred, readAt: readAt)) == .enqueuedPause
     }
 
-    func drainForWebSocket() -> [EngineIOPacket] {
-        state.withLock { $0.session.drainForWebSocket() }
+    /// What the session has buffered for its WebSocket, and when the earliest message that
+    /// caused it was read (`EventRelayClock`).
+    func drainForWebSocket() -> (packets: [EngineIOPacket], relayStartedAt: ContinuousClock.Instant?) {
+        state.withLock { state in
+            let packets = state.session.drainForWebSocket()
+            defer { state.relayStartedAt = nil }
+            return (packets, packets.isEmpty ? nil : state.relayStartedAt)
+        }
     }
 
     func failPoll(_ error: EngineIOError) {

@@ -98,10 +98,11 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
             return
         }
         drainWhenWritable = false
-        let packets = connection.drainForWebSocket()
+        let (packets, relayStartedAt) = connection.drainForWebSocket()
         guard !packets.isEmpty else { return }
         for packet in packets { write(packet, context: context) }
         context.flush()
+        if let relayStartedAt { SignalMetrics.eventRelay.record(duration: ContinuousClock.now - relayStartedAt) }
     }
 
     private func write(_ packet: EngineIOPacket, context: ChannelHandlerContext) {
@@ -176,6 +177,7 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
             return close(code: .messageTooLarge, context: context)
         }
         guard fin else { return }
+        let readAt = ContinuousClock.now
         message = nil
         guard let connection else { return }
         let packet: EngineIOPacket?
@@ -188,7 +190,7 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
             }
             packet = try? EngineIOPacket.decode(text: text)
         }
-        let pause = connection.receive(packet, onWebSocket: pipeID)
+        let pause = connection.receive(packet, onWebSocket: pipeID, readAt: readAt)
         if packet == nil {
             // An undecodable packet has closed the session (or the probe): close the socket.
             return close(code: .normalClosure, context: context)

@@ -2,6 +2,7 @@ import Hummingbird
 import NIOCore
 import NIOEmbedded
 import NIOWebSocket
+import Synchronization
 import Testing
 
 @testable import Signal
@@ -19,12 +20,28 @@ import Testing
         func engineIOConnectionClosed(_ connection: EngineIOConnection, reason: EngineIOCloseReason) async {}
     }
 
+    /// Echoes too, and notes the read time (`EventRelayClock`) each callback sees.
+    final class ReadTimes: EngineIOServerDelegate {
+        let opened = Mutex<[ContinuousClock.Instant?]>([])
+        let received = Mutex<[ContinuousClock.Instant?]>([])
+        func engineIOConnectionOpened(_ connection: EngineIOConnection) async {
+            opened.withLock { $0.append(EventRelayClock.messageReadAt) }
+        }
+        func engineIOConnection(_ connection: EngineIOConnection, received message: EngineIOData) async {
+            received.withLock { $0.append(EventRelayClock.messageReadAt) }
+            connection.send([message])
+        }
+        func engineIOConnectionClosed(_ connection: EngineIOConnection, reason: EngineIOCloseReason) async {}
+    }
+
     struct NotAccepted: Error {}
 
     /// A WebSocket that opened an Engine.IO session, its handshake already read.
-    static func openWebSocket(maxPayload: Int = 100) async throws -> (NIOAsyncTestingChannel, EngineIOServer) {
+    static func openWebSocket(
+        maxPayload: Int = 100, delegate: any EngineIOServerDelegate = Echo()
+    ) async throws -> (NIOAsyncTestingChannel, EngineIOServer) {
         let configuration = EngineIOConfiguration(pingInterval: 10_000, pingTimeout: 10_000, maxPayload: maxPayload, allowedOrigins: .any)
-        let server = EngineIOServer(configuration: configuration, delegate: Echo())
+        let server = EngineIOServer(configuration: configuration, delegate: delegate)
         let channel = NIOAsyncTestingChannel()
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).get()
         try await channel.eventLoop.submit {
@@ -97,6 +114,21 @@ import Testing
         let echo = try await channel.waitForOutboundWrite(as: WebSocketFrame.self)
         #expect(echo.opcode == .binary)
         #expect(Array(buffer: echo.data) == [1, 2, 3])
+    }
+
+    /// What `socketio_event_relay_seconds` times from: the handling of a message knows when
+    /// its last frame was read; the session's opening, which no message caused, does not.
+    @Test func aMessagesHandlingSeesWhenItWasRead() async throws {
+        let times = ReadTimes()
+        let (channel, _) = try await Self.openWebSocket(delegate: times)
+        let before = ContinuousClock.now
+        try await channel.writeInbound(Self.frame(.text, "4hel", fin: false))
+        try await channel.writeInbound(Self.frame(.continuation, "lo"))
+        let after = ContinuousClock.now
+        #expect(try await Self.text(channel.waitForOutboundWrite(as: WebSocketFrame.self)) == "4hello")
+        #expect(times.opened.withLock { $0 } == [nil])
+        let readAt = try #require(times.received.withLock { $0 }.first ?? nil)
+        #expect(before <= readAt && readAt <= after)
     }
 
     @Test func closesWith1002OnAnUnmaskedFrame() async throws {

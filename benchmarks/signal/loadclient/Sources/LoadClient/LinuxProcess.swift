@@ -40,17 +40,21 @@ enum LinuxProcess {
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
-    /// Seconds this process's threads have spent ready to run but waiting for a CPU (the
-    /// second field of each thread's /proc/self/task/TID/schedstat): how much of its lag
-    /// is the machine's run queue rather than its own work.
-    static func runQueueWaitSeconds() -> Double {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-        let nanoseconds = tasks.compactMap { task -> Int? in
-            guard let text = try? String(contentsOfFile: "/proc/self/task/\(task)/schedstat", encoding: .utf8) else { return nil }
+    /// (CPU, run-queue wait) seconds of a process's threads so far, from the first two fields
+    /// of each thread's /proc/PID/task/TID/schedstat: the wait is time ready to run but
+    /// waiting for a CPU, how much of a lag is the machine's run queue rather than the
+    /// process's own work.
+    static func schedstat(of process: String = "self") -> (cpu: Double, wait: Double) {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process)/task")) ?? []
+        var cpu = 0, wait = 0
+        for task in tasks {
+            guard let text = try? String(contentsOfFile: "/proc/\(process)/task/\(task)/schedstat", encoding: .utf8) else { continue }
             let fields = text.split(separator: " ")
-            return fields.count > 1 ? Int(fields[1]) : nil
+            guard fields.count > 1, let onCPU = Int(fields[0]), let waiting = Int(fields[1]) else { continue }
+            cpu += onCPU
+            wait += waiting
         }
-        return Double(nanoseconds.reduce(0, +)) / 1e9
+        return (Double(cpu) / 1e9, Double(wait) / 1e9)
     }
 
     /// Raises the soft limit on open descriptors to what `connections` need (one each, and

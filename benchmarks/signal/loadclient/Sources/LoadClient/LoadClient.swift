@@ -71,7 +71,7 @@ struct LoadClient: AsyncParsableCommand {
 
         var started = ContinuousClock.now
         let tokens = try await boundedMap(count: connections, limit: Self.tokenConcurrency, phase: "getting guest tokens") { _ in
-            try await GuestTokens.fetch(from: server, group: group)
+            try await ServerQueries.guestToken(from: server, group: group)
         }
         report.guestTokensS = rounded(seconds(since: started), places: 2)
         // After the REST calls, so that only the connections count (not the accounts database).
@@ -95,7 +95,9 @@ struct LoadClient: AsyncParsableCommand {
             let pairs = stride(from: 0, to: held.count - 1, by: 2).map { (held[$0], held[$0 + 1]) }
             let count = Int(rate * duration)
             let cpuBefore = LinuxProcess.cpuSeconds()
-            let waitBefore = LinuxProcess.runQueueWaitSeconds()
+            let waitBefore = LinuxProcess.schedstat().wait
+            let serverBefore = LinuxProcess.schedstat(of: "\(serverPID)")
+            let relayBefore = try await ServerQueries.relayBuckets(from: server, group: group)
             // A moment's lead, so that scheduling every set-up is over before the first is due.
             let start = NIODeadline.now() + .milliseconds(200)
             driver.schedule(count: count, rate: rate, from: start, pairs: pairs)
@@ -111,7 +113,12 @@ struct LoadClient: AsyncParsableCommand {
             try violations.check()
             report.calls = driver.report(count: count, rate: rate, pairs: pairs.count, start: start)
             report.calls?.clientCpuS = rounded(LinuxProcess.cpuSeconds() - cpuBefore, places: 2)
-            report.calls?.clientRunQueueWaitS = rounded(LinuxProcess.runQueueWaitSeconds() - waitBefore, places: 2)
+            report.calls?.clientRunQueueWaitS = rounded(LinuxProcess.schedstat().wait - waitBefore, places: 2)
+            let serverAfter = LinuxProcess.schedstat(of: "\(serverPID)")
+            report.calls?.serverCpuS = rounded(serverAfter.cpu - serverBefore.cpu, places: 2)
+            report.calls?.serverRunQueueWaitS = rounded(serverAfter.wait - serverBefore.wait, places: 2)
+            report.calls?.serverEventRelayBuckets = ServerQueries.difference(
+                try await ServerQueries.relayBuckets(from: server, group: group), relayBefore)
             report.aliveAfterCalls = held.count { $0.isAlive }
         }
         for connection in held { connection.channel.close(promise: nil) }

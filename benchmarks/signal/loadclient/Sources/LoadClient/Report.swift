@@ -33,6 +33,19 @@ struct Report: Encodable {
         var clientCpuS: Double = 0
         /// Its threads' time ready to run but waiting for a CPU, over the phase.
         var clientRunQueueWaitS: Double = 0
+        /// The server's CPU and run-queue time over the phase (/proc/PID/task/*/schedstat).
+        var serverCpuS: Double = 0
+        var serverRunQueueWaitS: Double = 0
+        /// The server's own timing of its relays in the phase (`socketio_event_relay_seconds`
+        /// on /metrics), cumulative as Prometheus counts them; `nil` for a server without it.
+        var serverEventRelayBuckets: [Report.Bucket]?
+    }
+
+    /// A histogram bucket as a value, not a key: the encoder's snake case would rewrite a
+    /// key such as `+Inf`.
+    struct Bucket: Encodable, Equatable {
+        var le: String
+        var count: Int
     }
 }
 

@@ -84,3 +84,25 @@ import Testing
         #expect(throws: LoadClientError.self) { try ServerAddress(url: url) }
     }
 }
+
+@Suite struct ServerRelayHistogram {
+    static let exposition = """
+        # TYPE socketio_event_relay_seconds histogram
+        socketio_event_relay_seconds_bucket{le="0.001"} 7
+        socketio_event_relay_seconds_bucket{le="0.005"} 9.0
+        socketio_event_relay_seconds_bucket{le="+Inf"} 10
+        socketio_event_relay_seconds_sum 0.0123
+        socketio_event_relay_seconds_count 10
+        socketio_events_total{event="call-user",direction="received"} 4
+        """
+
+    @Test func readsTheBucketsOfTheRelayHistogramOnly() {
+        #expect(ServerQueries.parseRelayBuckets(Self.exposition) == ["0.001": 7, "0.005": 9, "+Inf": 10])
+    }
+
+    @Test func aPhaseIsTheDifferenceInBoundOrder() {
+        let phase = ServerQueries.difference(["+Inf": 10, "0.005": 9, "0.001": 7], ["0.001": 2, "+Inf": 3])
+        #expect(phase == [.init(le: "0.001", count: 5), .init(le: "0.005", count: 9), .init(le: "+Inf", count: 7)])
+        #expect(ServerQueries.difference(nil, ["0.001": 2]) == nil)
+    }
+}
