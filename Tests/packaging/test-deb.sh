@@ -158,7 +158,7 @@ for conffile in /etc/notrack/notrack.yaml /etc/ufw/applications.d/notrack; do
     grep -q "^ $conffile " <<<"$conffiles" || fail "$conffile is not a conffile"
 done
 for file in /usr/share/notrack/swagger-ui/index.html /usr/share/notrack/swagger-ui/swagger-ui-bundle.js \
-    /usr/share/man/man1/notrack.1.gz /lib/systemd/system-generators/notrack-privileged-ports; do
+    /usr/share/man/man1/notrack.1.gz /lib/systemd/system-generators/notrack-generator; do
     [ -f "$root$file" ] || fail "$file is missing"
 done
 [ "$(readlink "$root/etc/systemd/system/multi-user.target.wants/notrack.service")" = /lib/systemd/system/notrack.service ] \
@@ -174,9 +174,20 @@ in_netns chroot "$root" setpriv --reuid=notrack --regid=notrack --init-groups no
 grep -E '^(http.port|relay.port|relay.publicAddress|warning|# configuration)' "$work/check.log" | sed 's/^/  /'
 grep -q 'relay.publicAddress .*10.203.0.2 .*# detected' "$work/check.log" || fail "check-config does not show the detected relay address"
 dropin="$root/run/generator/notrack.service.d/50-privileged-ports.conf"
-generate() { rm -rf "$root/run/generator" && in_root /lib/systemd/system-generators/notrack-privileged-ports /run/generator /run/generator.early /run/generator.late; }
+generate() { rm -rf "$root/run/generator" && in_root /lib/systemd/system-generators/notrack-generator /run/generator /run/generator.early /run/generator.late; }
 generate
 [ ! -e "$dropin" ] || fail "the generator grants a capability for ports 3000 and 3478"
+# A chroot cannot create user namespaces: there the generator turns PrivateUsers off.
+no_userns() { # ROOT-RELATIVE GENERATOR DIRECTORY
+    echo "$1/notrack.service.d/40-no-user-namespaces.conf"
+}
+if in_root unshare --user true 2>/dev/null; then
+    [ ! -e "$root$(no_userns /run/generator)" ] || fail "the generator turns PrivateUsers off where user namespaces work"
+else
+    grep -q '^PrivateUsers=no$' "$root$(no_userns /run/generator)" \
+        || fail "the generator does not turn PrivateUsers off in a chroot, where user namespaces cannot be made"
+    echo "  no user namespaces in the chroot: the generator turns PrivateUsers off"
+fi
 cp -p "$root/etc/notrack/notrack.yaml" "$work/notrack.yaml"
 sed -i 's/^  port: 3000$/  port: 443/' "$root/etc/notrack/notrack.yaml"
 generate
@@ -249,6 +260,11 @@ wait_active() {
     return 1
 }
 wait_active 3000 || fail "notrack.service did not start at boot"
+# The generator tried what the service needs, as a child of the container's systemd (a
+# test from outside, through nsenter, could see another answer).
+if container_run test -e "$(no_userns /run/systemd/generator)"; then
+    echo "  this container cannot create user namespaces: notrack.service runs with PrivateUsers=no (notrack-generator)"
+fi
 pid="$(service_pid)"
 [ "$(status_of "$pid" Uid | awk '{ print $1 }')" = "$uid" ] || fail "the service does not run as notrack"
 [ "$(status_of "$pid" CapBnd)" = 0000000000000000 ] || fail "the service holds capabilities: CapBnd $(status_of "$pid" CapBnd)"
@@ -306,7 +322,7 @@ phase "dpkg -r"
 mount -t proc proc "$root/proc"
 in_root dpkg -r notrack >/dev/null
 [ "$(in_root dpkg-query -W -f='${Status}' notrack)" = "deinstall ok config-files" ] || fail "notrack is not in config-files state"
-for gone in /usr/bin/notrack /lib/systemd/system/notrack.service /lib/systemd/system-generators/notrack-privileged-ports /usr/share/notrack; do
+for gone in /usr/bin/notrack /lib/systemd/system/notrack.service /lib/systemd/system-generators/notrack-generator /usr/share/notrack; do
     [ ! -e "$root$gone" ] || fail "dpkg -r left $gone"
 done
 for kept in /etc/notrack/notrack.yaml /etc/notrack/secret /etc/ufw/applications.d/notrack; do
