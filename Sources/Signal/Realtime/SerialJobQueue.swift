@@ -63,6 +63,27 @@ final class SerialJobQueue<Job: Sendable>: Sendable {
         return outcome
     }
 
+    /// Runs `body` on the caller's task if no job runs or waits, as if it were a job: one
+    /// enqueued meanwhile waits for it. `false` (and `body` not run) when the queue is busy
+    /// or finished. For work that cannot suspend, which then needs no task of its own.
+    func runIfIdle(_ body: () -> Void) -> Bool {
+        let idle = state.withLock { state -> Bool in
+            guard !state.finished, !state.running, state.waiting.isEmpty else { return false }
+            state.running = true
+            return true
+        }
+        guard idle else { return false }
+        body()
+        let more = state.withLock { state -> Bool in
+            if state.waiting.isEmpty { state.running = false }
+            return state.running
+        }
+        if more {
+            Task { await self.drain() }
+        }
+        return true
+    }
+
     /// Refuses new jobs; those already waiting still run.
     func finish() {
         state.withLock { $0.finished = true }

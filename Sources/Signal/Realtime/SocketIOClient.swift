@@ -90,6 +90,10 @@ final class SocketIOClient: DeadlineTarget {
                 guard let socket = sockets.withLock({ $0[socketID] }) else { continue }
                 if packet.kind == .ack || packet.kind == .binaryAck {
                     socket.resolveAck(packet)
+                } else if let handling = server.existingNamespace(socket.namespace).flatMap({ socket.immediateHandling(of: packet, in: $0) }),
+                    jobs.runIfIdle(handling)
+                {
+                    // Handled on this task: the handler cannot suspend, and none was before it.
                 } else if jobs.enqueue(.event(socket, packet)) == .full {
                     engine.close(.bufferOverflow)
                 }

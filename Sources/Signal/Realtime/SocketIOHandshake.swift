@@ -32,6 +32,11 @@ public typealias SocketIOMiddleware = @Sendable (inout SocketIOHandshake) async 
 /// `.binary`), and the acknowledgement callback when the client asked for one.
 public typealias SocketIOEventHandler = @Sendable (SocketIOSocket, [JSONValue], SocketIOAck?) async -> Void
 
+/// An event handler that cannot suspend: when nothing of its connection waits before it,
+/// it runs on the task that read the event, without a task of its own (one thread hand-off
+/// less per event).
+public typealias SocketIOImmediateEventHandler = @Sendable (SocketIOSocket, [JSONValue], SocketIOAck?) -> Void
+
 /// Answers an event the client sent with an acknowledgement id
 /// (Socket.IO protocol v5, "Acknowledgement": an ACK with the same id).
 public struct SocketIOAck: Sendable {

@@ -8,9 +8,14 @@ import Synchronization
 public final class SocketIONamespace: Sendable {
     struct Handlers: Sendable {
         var middleware: [SocketIOMiddleware] = []
-        var events: [String: SocketIOEventHandler] = [:]
+        var events: [String: EventHandler] = [:]
         var connection: [@Sendable (SocketIOSocket) async -> Void] = []
         var disconnection: [@Sendable (SocketIOSocket, SocketIODisconnectReason) async -> Void] = []
+    }
+
+    enum EventHandler: Sendable {
+        case suspending(SocketIOEventHandler)
+        case immediate(SocketIOImmediateEventHandler)
     }
 
     public let name: String
@@ -40,7 +45,14 @@ public final class SocketIONamespace: Sendable {
     /// A connection's handlers run one at a time in arrival order; a handler may await
     /// `emitWithAck` on its own socket.
     public func on(_ event: String, _ handler: @escaping SocketIOEventHandler) {
-        handlers.withLock { $0.events[event] = handler }
+        handlers.withLock { $0.events[event] = .suspending(handler) }
+    }
+
+    /// The same for a handler that cannot suspend (Swift picks this one for a closure
+    /// without `await`): it runs as soon as the event is read when none of the
+    /// connection's handlers is running or waiting, which saves a task per event.
+    public func on(_ event: String, _ handler: @escaping SocketIOImmediateEventHandler) {
+        handlers.withLock { $0.events[event] = .immediate(handler) }
     }
 
     /// The connected sockets.
@@ -75,7 +87,7 @@ public final class SocketIONamespace: Sendable {
         for handler in disconnection { await handler(socket, reason) }
     }
 
-    func handler(for event: String) -> SocketIOEventHandler? {
+    func handler(for event: String) -> EventHandler? {
         handlers.withLock { $0.events[event] }
     }
 }

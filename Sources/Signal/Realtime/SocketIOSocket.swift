@@ -85,7 +85,21 @@ public final class SocketIOSocket: Sendable {
             return
         }
         let ack = packet.id.map { SocketIOAck(socket: self, id: $0) }
-        await handler(self, arguments, ack)
+        switch handler {
+        case .suspending(let handler): await handler(self, arguments, ack)
+        case .immediate(let handler): handler(self, arguments, ack)
+        }
+    }
+
+    /// The handling of an EVENT / BINARY_EVENT when it cannot suspend (an immediate
+    /// handler, or none at all); `nil` when its handler needs a task of its own.
+    func immediateHandling(of packet: SocketIOPacket, in namespace: SocketIONamespace) -> (() -> Void)? {
+        guard let (name, arguments) = packet.eventNameAndArguments, let handler = namespace.handler(for: name) else {
+            return {}
+        }
+        guard case .immediate(let handler) = handler else { return nil }
+        let ack = packet.id.map { SocketIOAck(socket: self, id: $0) }
+        return { handler(self, arguments, ack) }
     }
 
     /// Resolves the `emitWithAck` waiting for an ACK / BINARY_ACK.

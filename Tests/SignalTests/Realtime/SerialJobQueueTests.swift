@@ -46,4 +46,29 @@ import Testing
         try await eventually { ran.withLock { $0.count } == 3 }
         #expect(ran.withLock { $0 } == [0, 1, 2])
     }
+
+    @Test func runsWorkOnTheCallersTaskOnlyWhenIdle() async throws {
+        let log = Mutex<[String]>([])
+        let gate = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let queue = SerialJobQueue<Int>(limit: 100) { job in
+            if job == 0 { await withCheckedContinuation { continuation in gate.withLock { $0 = continuation } } }
+            log.withLock { $0.append("job \(job)") }
+        }
+        var ran = false
+        #expect(queue.runIfIdle { ran = true })
+        #expect(ran)  // at once, on this task
+
+        #expect(queue.enqueue(0) == .enqueued)
+        try await eventually { gate.withLock { $0 != nil } }  // job 0 runs and blocks
+        #expect(!queue.runIfIdle { log.withLock { $0.append("inline while busy") } })
+        gate.withLock { $0?.resume() }
+        try await eventually { log.withLock { $0 } == ["job 0"] }
+
+        // A job enqueued while inline work runs waits for it, then gets a runner.
+        try await eventually { queue.runIfIdle { log.withLock { $0.append("inline") }; _ = queue.enqueue(1) } }
+        try await eventually { log.withLock { $0.count } == 3 }
+        #expect(log.withLock { $0 } == ["job 0", "inline", "job 1"])
+        queue.finish()
+        #expect(!queue.runIfIdle {})
+    }
 }

@@ -116,6 +116,28 @@ import Testing
         }
     }
 
+    /// A handler that cannot suspend runs on the reading task, but never before a
+    /// suspending one of the same connection that came first.
+    @Test func anImmediateHandlerWaitsItsTurnBehindASuspendingOne() async throws {
+        try await withServer { io in
+            io.of("/").on("slow") { socket, _, _ in
+                try? await Task.sleep(for: .milliseconds(50))
+                socket.emit("slow-done")
+            }
+            io.of("/").on("fast") { socket, _, _ in socket.emit("fast-done") }
+            if case .immediate? = io.of("/").handler(for: "fast") {} else { Issue.record("a closure without await is not immediate") }
+            if case .suspending? = io.of("/").handler(for: "slow") {} else { Issue.record("a closure with await is not suspending") }
+        } _: { client, _ in
+            let polling = try await PollingClient.open(client)
+            try await polling.post("40")
+            _ = try await polling.poll()
+            try await polling.post("42[\"slow\"]\u{1e}42[\"fast\"]")
+            var received = ""
+            for _ in 0..<5 where !received.contains("fast-done") { received += try await polling.poll() + "\u{1e}" }
+            #expect(received == "42[\"slow-done\"]\u{1e}42[\"fast-done\"]\u{1e}")
+        }
+    }
+
     @Test func ackTimesOut() async throws {
         let connected = AsyncStream.makeStream(of: SocketIOSocket.self)
         try await withServer { io in
