@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Connection, event and disconnection handlers run one at a time, in order, on a task
 /// of their own (while there are any), so that a handler may await an acknowledgement
-/// from its own client:
-/// acknowledgements are resolved as they are read. At most `maximumQueuedEvents` wait
+/// from its own client: acknowledgements are resolved as they are read. An event handler
+/// that cannot suspend runs right away on the reading task instead, when no handler of
+/// the connection runs or waits (one task less per event). At most `maximumQueuedEvents` wait
 /// for the handlers; a client that sends faster than they finish is disconnected.
 final class SocketIOClient: DeadlineTarget {
     static let maximumQueuedEvents = 256
