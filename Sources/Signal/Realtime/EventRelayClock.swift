@@ -8,7 +8,9 @@
 /// `EngineIOConnection.send`. The receiving session keeps the earliest start of what waits
 /// in its buffer, and its WebSocket handler records one sample per flush. Timers' sends
 /// (heartbeats, ring timeouts) carry no start and are not timed, nor are long-polling
-/// answers, whose wait is the client's next `GET`.
+/// answers, whose wait is the client's next `GET`. An event that waits behind another
+/// handler of its connection runs on that handler's task and keeps its (earlier) start:
+/// such a relay is timed too long, never too short.
 enum EventRelayClock {
     /// When the message being handled was read; `nil` outside a received message's handling.
     @TaskLocal static var messageReadAt: ContinuousClock.Instant?
