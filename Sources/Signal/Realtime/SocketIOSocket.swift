@@ -81,10 +81,7 @@ public final class SocketIOSocket: Sendable {
 
     /// Runs the namespace's handler for an EVENT / BINARY_EVENT.
     func handle(_ packet: SocketIOPacket, in namespace: SocketIONamespace) async {
-        guard let (name, arguments) = packet.eventNameAndArguments, let handler = namespace.handler(for: name) else {
-            return
-        }
-        let ack = packet.id.map { SocketIOAck(socket: self, id: $0) }
+        guard let (handler, arguments, ack) = call(of: packet, in: namespace) else { return }
         switch handler {
         case .suspending(let handler): await handler(self, arguments, ack)
         case .immediate(let handler): handler(self, arguments, ack)
@@ -94,12 +91,20 @@ public final class SocketIOSocket: Sendable {
     /// The handling of an EVENT / BINARY_EVENT when it cannot suspend (an immediate
     /// handler, or none at all); `nil` when its handler needs a task of its own.
     func immediateHandling(of packet: SocketIOPacket, in namespace: SocketIONamespace) -> (() -> Void)? {
-        guard let (name, arguments) = packet.eventNameAndArguments, let handler = namespace.handler(for: name) else {
-            return {}
-        }
+        guard let (handler, arguments, ack) = call(of: packet, in: namespace) else { return {} }
         guard case .immediate(let handler) = handler else { return nil }
-        let ack = packet.id.map { SocketIOAck(socket: self, id: $0) }
         return { handler(self, arguments, ack) }
+    }
+
+    /// The namespace's handler for an event packet, with what it is called with; `nil`
+    /// when the packet names no event this namespace handles.
+    private func call(
+        of packet: SocketIOPacket, in namespace: SocketIONamespace
+    ) -> (SocketIONamespace.EventHandler, [JSONValue], SocketIOAck?)? {
+        guard let (name, arguments) = packet.eventNameAndArguments, let handler = namespace.handler(for: name) else {
+            return nil
+        }
+        return (handler, arguments, packet.id.map { SocketIOAck(socket: self, id: $0) })
     }
 
     /// Resolves the `emitWithAck` waiting for an ACK / BINARY_ACK.
