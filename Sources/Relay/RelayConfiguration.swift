@@ -35,11 +35,22 @@ public struct RelayConfiguration: Sendable, Equatable {
     /// Relayed bytes per second per allocation, both directions together
     /// (`relay.maxAllocationBandwidth`); nil = no cap.
     public var bandwidthLimit: Int?
+    /// Live permissions and channel bindings per allocation, 508 beyond
+    /// (`relay.maxPermissionsPerAllocation`, `relay.maxChannelsPerAllocation`).
+    public var maximumPermissionsPerAllocation: Int
+    public var maximumChannelsPerAllocation: Int
+    /// TCP connections per client address (IPv6: per /64) and in total
+    /// (`relay.maxConnectionsPerAddress`, `relay.maxConnections`); more are closed at once.
+    public var maximumConnectionsPerAddress: Int
+    public var maximumConnections: Int
+    /// A TCP connection that holds no allocation is closed after this much silence
+    /// (`relay.idleConnectionTimeout`).
+    public var idleConnectionTimeout: Duration
 
     public init(
         listenAddresses: [String],
         port: Int = 3478,
-        realm: String = "notrack",
+        realm: String = RelayConfiguration.defaultRealm,
         turnSecret: TURNSecret? = nil,
         publicAddresses: [IPAddress] = [],
         portRange: ClosedRange<UInt16> = 49152...65535,
@@ -48,7 +59,12 @@ public struct RelayConfiguration: Sendable, Equatable {
         maximumAllocationAge: Duration = .seconds(12 * 3600),
         maximumAllocationsPerUser: Int = 10,
         maximumAllocations: Int = 10_000,
-        bandwidthLimit: Int? = nil
+        bandwidthLimit: Int? = nil,
+        maximumPermissionsPerAllocation: Int = 64,
+        maximumChannelsPerAllocation: Int = 64,
+        maximumConnectionsPerAddress: Int = 64,
+        maximumConnections: Int = 4096,
+        idleConnectionTimeout: Duration = .seconds(5)
     ) {
         self.listenAddresses = listenAddresses
         self.port = port
@@ -62,10 +78,20 @@ public struct RelayConfiguration: Sendable, Equatable {
         self.maximumAllocationsPerUser = maximumAllocationsPerUser
         self.maximumAllocations = maximumAllocations
         self.bandwidthLimit = bandwidthLimit
+        self.maximumPermissionsPerAllocation = maximumPermissionsPerAllocation
+        self.maximumChannelsPerAllocation = maximumChannelsPerAllocation
+        self.maximumConnectionsPerAddress = maximumConnectionsPerAddress
+        self.maximumConnections = maximumConnections
+        self.idleConnectionTimeout = idleConnectionTimeout
     }
 }
 
 extension RelayConfiguration {
+    /// Short, and not the host's name, which would leak it to anyone who asks (and a
+    /// longer realm makes the 401 challenge larger than three times the smallest
+    /// Allocate: such challenges are not sent over UDP, docs/relay.md "Security").
+    public static let defaultRealm = "notrack"
+
     /// Where relay sockets bind and what they advertise, one per family:
     /// the first listen address of the family, advertised as the public
     /// address of that family when given. A wildcard listen address without
@@ -108,14 +134,25 @@ extension RelayConfiguration {
         configuration.maximumAllocationsPerUser = maximumAllocationsPerUser
         configuration.maximumAllocations = maximumAllocations
         configuration.bandwidthLimit = bandwidthLimit
+        configuration.maximumPermissionsPerAllocation = maximumPermissionsPerAllocation
+        configuration.maximumChannelsPerAllocation = maximumChannelsPerAllocation
         var own = Set<IPAddress>()
         for relay in relays {
             own.insert(relay.advertised)
             if !relay.bind.isUnspecified { own.insert(relay.bind) }
         }
         configuration.peerPolicy = PeerPolicy(
-            allowedNetworks: allowedPeerNetworks, allowLoopback: allowLoopbackPeers, relayAddresses: own)
+            allowedNetworks: allowedPeerNetworks, allowLoopback: allowLoopbackPeers, relayAddresses: own,
+            relayPorts: portRange)
         return configuration
+    }
+}
+
+extension RelayConfiguration {
+    var streamLimits: StreamLimits {
+        StreamLimits(
+            maximumPerAddress: maximumConnectionsPerAddress, maximum: maximumConnections,
+            idleTimeout: idleConnectionTimeout)
     }
 }
 

@@ -10,11 +10,25 @@ struct RelayMetrics: Sendable {
     static let relayedBytes = "turn_relayed_bytes_total"
     static let authFailures = "turn_auth_failures_total"
     static let droppedPackets = "turn_dropped_packets_total"
+    static let connectionsClosed = "turn_connections_closed_total"
 
     private let factory: any MetricsFactory
 
     init(factory: any MetricsFactory = MetricsSystem.factory) {
         self.factory = factory
+    }
+
+    /// Makes the series an operator alerts on visible at zero from start-up, before
+    /// anything happened: allocations created and refused for quota (486) and capacity
+    /// (508), and connections closed by the limits.
+    func announce() {
+        for result in ["created", "\(STUNErrorCode.allocationQuotaReached.code)", "\(STUNErrorCode.insufficientCapacity.code)"] {
+            Counter(label: Self.allocations, dimensions: [("result", result)], factory: factory).increment(by: 0)
+        }
+        for reason in TURNStatistics.StreamClose.allCases {
+            Counter(label: Self.connectionsClosed, dimensions: [("reason", reason.rawValue)], factory: factory)
+                .increment(by: 0)
+        }
     }
 
     /// Reports what happened between `previous` and `current`, and the
@@ -31,6 +45,9 @@ struct RelayMetrics: Sendable {
         }
         for (reason, count) in current.drops {
             add(Self.droppedPackets, ["reason": reason.rawValue], count - previous.drops[reason, default: 0])
+        }
+        for (reason, count) in current.streamsClosed {
+            add(Self.connectionsClosed, ["reason": reason.rawValue], count - previous.streamsClosed[reason, default: 0])
         }
         add(Self.relayedPackets, ["direction": "client_to_peer"], current.clientToPeerPackets - previous.clientToPeerPackets)
         add(Self.relayedPackets, ["direction": "peer_to_client"], current.peerToClientPackets - previous.peerToClientPackets)

@@ -56,7 +56,8 @@ public final class RelayServer: Service, Sendable {
             logger.warning("relay cannot relay for a family", metadata: ["problem": "\(problem)"])
         }
         let shards = try RelayShardGroup(
-            configuration: configuration.turnConfiguration(), eventLoopGroup: eventLoopGroup, logger: logger)
+            configuration: configuration.turnConfiguration(), streams: configuration.streamLimits,
+            eventLoopGroup: eventLoopGroup, logger: logger)
         shards.start()
         var bound: [(transport: String, address: SocketAddress)] = []
         var tcpListeners: [any Channel] = []

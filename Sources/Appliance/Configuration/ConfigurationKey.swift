@@ -61,6 +61,11 @@ extension ConfigurationKey {
     static let relayMaxAllocationsPerUser = Self("relay.maxAllocationsPerUser")
     static let relayMaxAllocations = Self("relay.maxAllocations")
     static let relayMaxAllocationBandwidth = Self("relay.maxAllocationBandwidth")
+    static let relayMaxPermissionsPerAllocation = Self("relay.maxPermissionsPerAllocation")
+    static let relayMaxChannelsPerAllocation = Self("relay.maxChannelsPerAllocation")
+    static let relayMaxConnectionsPerAddress = Self("relay.maxConnectionsPerAddress")
+    static let relayMaxConnections = Self("relay.maxConnections")
+    static let relayIdleConnectionTimeout = Self("relay.idleConnectionTimeout")
     static let logLevel = Self("log.level", alias: "LOG_LEVEL")
     static let logFormat = Self("log.format")
     static let metricsAllowFrom = Self("metrics.allowFrom", isList: true)
@@ -75,6 +80,8 @@ extension ConfigurationKey {
         .relayEnabled, .relayPort, .relayListenAddresses, .relayPublicAddress, .relayCredentialTTL, .relayAuthSecret,
         .relayRealm, .relayPortRange, .relayAllowedPeers, .relayAllowLoopbackPeers, .relayMaxAllocationAge,
         .relayMaxAllocationsPerUser, .relayMaxAllocations, .relayMaxAllocationBandwidth,
+        .relayMaxPermissionsPerAllocation, .relayMaxChannelsPerAllocation, .relayMaxConnectionsPerAddress,
+        .relayMaxConnections, .relayIdleConnectionTimeout,
         .logLevel, .logFormat, .metricsAllowFrom,
     ]
 }

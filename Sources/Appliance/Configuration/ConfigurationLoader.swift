@@ -72,7 +72,10 @@ struct ConfigurationLoader {
         let relayAuthSecret = reader.readOptional(.relayAuthSecret, Parse.text)?.value
         if relayAuthSecret == nil { reader.record(.relayAuthSecret, display: "(unset: derived from the JWT secret)", origin: .defaulted) }
         if let relayAuthSecret, let message = SecretStore.weakness(of: relayAuthSecret) { reader.problem(.relayAuthSecret, message) }
-        let relayRealm = reader.read(.relayRealm, default: ProcessInfo.processInfo.hostName, Parse.text)
+        let relayRealm = reader.read(.relayRealm, default: RelayConfiguration.defaultRealm, Parse.text)
+        if relayRealm.utf8.count > 8 {  // padded to 8 bytes like "notrack": the 84-byte 401
+            reader.warn(.relayRealm, "is longer than 8 characters: the 401 challenge to the smallest TURN Allocate is then more than three times its size, and the relay does not send it over UDP (it would be a reflector); clients that send one get no answer. Use a short realm such as notrack")
+        }
         let relayPortRange = reader.read(.relayPortRange, default: UInt16(49152)...UInt16(65535), Parse.portRange)
         let relayAllowedPeers = reader.readList(.relayAllowedPeers, default: [], Parse.cidr)
         let relayAllowLoopback = reader.read(.relayAllowLoopbackPeers, default: false, Parse.bool)
@@ -80,12 +83,24 @@ struct ConfigurationLoader {
         let relayPerUser = reader.read(.relayMaxAllocationsPerUser, default: 10, Parse.positiveInteger)
         let relayTotal = reader.read(.relayMaxAllocations, default: 10_000, Parse.positiveInteger)
         let relayBandwidth = reader.read(.relayMaxAllocationBandwidth, default: 1_250_000, Parse.bytesPerSecond)
+        let relayDefaults = RelayConfiguration(listenAddresses: [])
         let relay = RelayConfiguration(
             listenAddresses: relayAddresses, port: relayPort, realm: relayRealm,
             publicAddresses: relayPublicAddresses,
             portRange: relayPortRange, allowedPeerNetworks: relayAllowedPeers, allowLoopbackPeers: relayAllowLoopback,
             maximumAllocationAge: relayMaxAge, maximumAllocationsPerUser: relayPerUser, maximumAllocations: relayTotal,
-            bandwidthLimit: relayBandwidth)
+            bandwidthLimit: relayBandwidth,
+            maximumPermissionsPerAllocation: reader.read(
+                .relayMaxPermissionsPerAllocation, default: relayDefaults.maximumPermissionsPerAllocation,
+                Parse.positiveInteger),
+            maximumChannelsPerAllocation: reader.read(
+                .relayMaxChannelsPerAllocation, default: relayDefaults.maximumChannelsPerAllocation, Parse.positiveInteger),
+            maximumConnectionsPerAddress: reader.read(
+                .relayMaxConnectionsPerAddress, default: relayDefaults.maximumConnectionsPerAddress, Parse.positiveInteger),
+            maximumConnections: reader.read(
+                .relayMaxConnections, default: relayDefaults.maximumConnections, Parse.positiveInteger),
+            idleConnectionTimeout: reader.read(
+                .relayIdleConnectionTimeout, default: relayDefaults.idleConnectionTimeout, Parse.duration))
         if relayEnabled, relayPort == httpPort, relayPort != 0 {
             reader.problem(.relayPort, "is the same TCP port as http.port (\(httpPort)); give the relay its own port (3478 is standard)")
         }

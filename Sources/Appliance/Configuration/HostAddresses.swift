@@ -69,6 +69,7 @@ extension PeerAddressCategory {
         case .uniqueLocal: "unique-local (RFC 4193)"
         case .linkLocal: "link-local"
         case .protocolAssignments: "IETF protocol assignment"
+        case .applianceService: "this appliance's own service port"
         case .unspecified, .loopback, .multicast, .reserved, .documentation, .benchmarking: rawValue
         }
     }

@@ -28,6 +28,11 @@ struct Allocation: Sendable {
     var channels: [UInt16: ChannelBinding] = [:]
     var channelsByPeer: [TransportAddress: UInt16] = [:]
     var bandwidth: TokenBucket?
+    /// Requests this allocation's 5-tuple may still send: bounds what an authenticated
+    /// client can make the relay compute and store (docs/relay.md "Security").
+    var requests: TokenBucket
+    /// The RESERVATION-TOKEN its EVEN-PORT request minted: freed with it if unclaimed.
+    var reservation: UInt64?
 
     var family: AddressFamily { relayed.family }
 
@@ -48,6 +53,27 @@ struct Allocation: Sendable {
     func peer(onChannel number: UInt16, now: Date) -> TransportAddress? {
         guard let binding = channels[number], binding.expiresAt > now else { return nil }
         return binding.peer
+    }
+
+    /// Installs or refreshes permissions for `peers`, all or none: `false` when the new
+    /// ones would take the allocation past `limit` live permissions (RFC 8656 §9.2: 508).
+    mutating func permit(_ peers: Set<IPAddress>, until expiresAt: Date, now: Date, limit: Int) -> Bool {
+        permissions = permissions.filter { $0.value > now }
+        let added = peers.filter { permissions[$0] == nil }.count
+        guard permissions.count + added <= limit else { return false }
+        for peer in peers { permissions[peer] = expiresAt }
+        return true
+    }
+
+    /// Binds or refreshes `number` to `peer`; `false` when a new binding would take the
+    /// allocation past `limit` live channels (RFC 8656 §11.2: 508). The caller checked
+    /// the rebinding rules.
+    mutating func bind(_ number: UInt16, to peer: TransportAddress, until expiresAt: Date, now: Date, limit: Int) -> Bool {
+        for (stale, binding) in channels where binding.expiresAt <= now { removeChannel(stale) }
+        guard channels[number] != nil || channels.count < limit else { return false }
+        channels[number] = ChannelBinding(peer: peer, expiresAt: expiresAt)
+        channelsByPeer[peer] = number
+        return true
     }
 
     mutating func removeChannel(_ number: UInt16) {

@@ -24,9 +24,11 @@ protocol RelayLoopHandler: AnyObject {
 /// relaying itself (docs/performance.md, "Relay"). NIO offers no public way to watch a
 /// raw descriptor, hence a loop of our own, on its own thread.
 final class RelayLoop: @unchecked Sendable {
-    /// Largest datagram relayed whole; a longer one is truncated and dropped as
-    /// malformed. Covers any Ethernet-MTU packet with room to spare.
-    static let maximumDatagram = 2048
+    /// Largest datagram relayed whole: any UDP payload, and any TURN message a stream
+    /// carries (STUN and ChannelData lengths are 16 bits). The slots are that large in
+    /// address space only: the kernel and the send queue touch the bytes a datagram
+    /// fills, so memory grows only for the large messages that actually pass.
+    static let maximumDatagram = 65_535
 
     let name: String
     private let poll: EventPoll

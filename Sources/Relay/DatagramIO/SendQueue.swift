@@ -10,7 +10,8 @@ import Musl
 /// clients through one call on the listener.
 final class SendQueue {
     /// Payload room per datagram: the largest datagram read (`RelayLoop.maximumDatagram`)
-    /// plus the largest framing added to it (a Data indication's header and attributes).
+    /// plus the largest framing added to it (a Data indication's header and attributes);
+    /// the kernel refuses what exceeds UDP's own limit (EMSGSIZE, counted as a failure).
     static let slotSize = RelayLoop.maximumDatagram + 64
 
     private let slots: DatagramSlots

@@ -14,6 +14,9 @@ public enum PeerAddressCategory: String, Hashable, Sendable, CaseIterable {
     case benchmarking
     case uniqueLocal
     case protocolAssignments
+    /// The appliance's own relay address on a port outside the relay range: one of the
+    /// box's own services, not a range of the registry (`PeerPolicy`).
+    case applianceService
 
     /// Every denied range with its category, both families.
     static let table: [(CIDR, PeerAddressCategory)] = ([

@@ -25,11 +25,18 @@ enum DropReason: String, Error, Hashable, Sendable {
     case fingerprintMismatch = "fingerprint_mismatch"
     case noAllocation = "no_allocation"
     case noPermission = "no_permission"
+    /// A Send indication to a peer the policy refuses (the relay's own address off the relay range).
+    case forbiddenPeer = "forbidden_peer"
     case noChannel = "no_channel"
     case peerFamilyMismatch = "peer_family_mismatch"
     case bandwidthExceeded = "bandwidth_exceeded"
     case allocationPending = "allocation_pending"
     case unexpectedIndication = "unexpected_indication"
+    /// An allocation's 5-tuple sent requests faster than `TURNConfiguration.allocationRequestRate`
+    /// (over TCP the request is answered 508 and still counted here).
+    case requestRateExceeded = "request_rate_exceeded"
+    /// An unauthenticated answer would be more than three times its request (a reflector).
+    case amplification
     /// The kernel refused to send a relayed datagram (a full socket buffer, no route).
     case sendFailed = "send_failed"
 }

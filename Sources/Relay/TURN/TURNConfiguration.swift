@@ -33,6 +33,15 @@ struct TURNConfiguration: Sendable {
     var maximumAllocations = 10_000
     /// Relayed bytes per second per allocation, both directions together; nil = unlimited.
     var bandwidthLimit: Int?
+    /// Live permissions and channels one allocation may hold (508 beyond): a browser's
+    /// call needs a few, and each costs the shard memory and an expiry entry.
+    var maximumPermissionsPerAllocation = 64
+    var maximumChannelsPerAllocation = 64
+    /// Requests per second an allocation's 5-tuple may send once it has spent its burst;
+    /// the rest are dropped unanswered before authentication. A call's ICE set-up sends
+    /// a few dozen at once (a CreatePermission and a ChannelBind per remote candidate).
+    var allocationRequestRate = 16
+    var allocationRequestBurst = 64
     var peerPolicy = PeerPolicy()
     var nonceValidity: Duration = .seconds(600)
     /// How long an answered request's response is kept for retransmissions

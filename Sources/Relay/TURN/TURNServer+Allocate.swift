@@ -55,16 +55,10 @@ extension TURNServer {
         case .success(let choice): (family, extra) = choice
         case .failure(let refusal): return .failure(refusal)
         }
-        let user = credentials.rest.user
-        switch resources.admit(user: user) {
-        case .admitted: break
-        case .userQuotaReached: return .failure(AllocateRefusal(error: .allocationQuotaReached))
-        case .capacityReached: return .failure(AllocateRefusal(error: .insufficientCapacity))
-        }
-        // The quota slot is held from here: give it back if no port is found.
-        guard let port = takeRelayPort(message, family: family, now: now) else {
-            resources.release(user: user)
-            return .failure(AllocateRefusal(error: .insufficientCapacity))
+        let port: RelayPort
+        switch takeRelayPort(message, family: family, user: credentials.rest.user, now: now) {
+        case .success(let taken): port = taken
+        case .failure(let refusal): return .failure(refusal)
         }
         return .success(PendingAllocation(
             request: message, fiveTuple: fiveTuple, credentials: credentials, relay: port.relay, port: port.number,
@@ -113,24 +107,52 @@ extension TURNServer {
         var fromReservation: Bool
     }
 
-    /// A port from a RESERVATION-TOKEN, or a random (even, paired) one;
-    /// nil means 508.
-    private func takeRelayPort(_ message: STUNMessage, family: AddressFamily, now: Date) -> RelayPort? {
+    /// A port from a RESERVATION-TOKEN, or a random (even, paired) one, with the
+    /// user's quota slots taken for it: one, and one more for a reserved second port.
+    private func takeRelayPort(
+        _ message: STUNMessage, family: AddressFamily, user: String, now: Date
+    ) -> Result<RelayPort, AllocateRefusal> {
         if case .reservationToken(let bytes)? = message.first(.reservationToken) {
-            var reader = ByteReader(bytes)
-            guard let token = reader.readUInt64(), let reservation = resources.redeem(token, now: now) else { return nil }
+            return claimReservedPort(bytes, user: user, now: now)
+        }
+        let slots = Self.reservesNextPort(message) ? 2 : 1
+        switch resources.admit(user: user, slots: slots) {
+        case .admitted: break
+        case .userQuotaReached: return .failure(AllocateRefusal(error: .allocationQuotaReached))
+        case .capacityReached: return .failure(AllocateRefusal(error: .insufficientCapacity))
+        }
+        let reserveNext = Self.reservesNextPort(message)
+        guard let relay = configuration.relayAddress(for: family),
+              let port = resources.takePort(family: family, even: message.first(.evenPort) != nil, pair: reserveNext)
+        else {
+            resources.release(user: user, slots: slots)
+            return .failure(AllocateRefusal(error: .insufficientCapacity))
+        }
+        return .success(RelayPort(relay: relay, number: port, reservedNext: reserveNext, fromReservation: false))
+    }
+
+    /// RFC 8656 §7.2: a token names a port reserved by an earlier EVEN-PORT; unknown,
+    /// used or lapsed tokens get 508.
+    private func claimReservedPort(_ bytes: [UInt8], user: String, now: Date) -> Result<RelayPort, AllocateRefusal> {
+        var reader = ByteReader(bytes)
+        guard let token = reader.readUInt64() else { return .failure(AllocateRefusal(error: .insufficientCapacity)) }
+        switch resources.claim(token, by: user, now: now) {
+        case .failure(.userQuotaReached): return .failure(AllocateRefusal(error: .allocationQuotaReached))
+        case .failure(.noReservation): return .failure(AllocateRefusal(error: .insufficientCapacity))
+        case .success(let reservation):
             guard let relay = configuration.relayAddress(for: reservation.family) else {
                 resources.releasePort(family: reservation.family, reservation.port)
-                return nil
+                resources.release(user: user)
+                return .failure(AllocateRefusal(error: .insufficientCapacity))
             }
-            return RelayPort(relay: relay, number: reservation.port, reservedNext: false, fromReservation: true)
+            return .success(RelayPort(relay: relay, number: reservation.port, reservedNext: false, fromReservation: true))
         }
-        guard let relay = configuration.relayAddress(for: family) else { return nil }
-        let evenPort = message.first(.evenPort)
-        var reserveNext = false
-        if case .evenPort(let reserve)? = evenPort { reserveNext = reserve }
-        guard let port = resources.takePort(family: family, even: evenPort != nil, pair: reserveNext) else { return nil }
-        return RelayPort(relay: relay, number: port, reservedNext: reserveNext, fromReservation: false)
+    }
+
+    /// EVEN-PORT with its R bit set: keep the next port for a RESERVATION-TOKEN.
+    static func reservesNextPort(_ message: STUNMessage) -> Bool {
+        if case .evenPort(true)? = message.first(.evenPort) { return true }
+        return false
     }
 
     /// The adapter bound the relay socket: the allocation exists from now.
@@ -145,7 +167,9 @@ extension TURNServer {
             credentialExpiry: Date(timeIntervalSince1970: Double(request.credentials.rest.expiry)),
             createdAt: now, expiresAt: now.addingTimeInterval(request.lifetime.seconds),
             dontFragment: request.dontFragment,
-            bandwidth: configuration.bandwidthLimit.map { TokenBucket(bytesPerSecond: $0, now: now) })
+            bandwidth: configuration.bandwidthLimit.map { TokenBucket(bytesPerSecond: $0, now: now) },
+            requests: TokenBucket(
+                bytesPerSecond: configuration.allocationRequestRate, burst: configuration.allocationRequestBurst, now: now))
         allocations.insert(allocation)
         statistics.allocationsCreated += 1
         expiries.schedule(.allocation(request.fiveTuple), at: allocation.expiresAt)
@@ -156,7 +180,9 @@ extension TURNServer {
         ]
         if request.reservedNextPort {
             let expiresAt = now.addingTimeInterval(configuration.reservationLifetime.seconds)
-            let token = resources.reserve(family: relayed.family, port: request.port + 1, until: expiresAt)
+            let token = resources.reserve(
+                family: relayed.family, port: request.port + 1, until: expiresAt, user: allocation.user)
+            allocations.modify(request.fiveTuple) { $0.reservation = token }
             expiries.schedule(.reservation(token), at: expiresAt)
             var bytes: [UInt8] = []
             bytes.appendUInt64(token)
@@ -185,7 +211,7 @@ extension TURNServer {
         }
         pending.removeValue(forKey: id)
         pendingByFiveTuple.removeValue(forKey: request.fiveTuple)
-        resources.release(user: request.credentials.rest.user)
+        resources.release(user: request.credentials.rest.user, slots: request.quotaSlots)
         statistics.allocationsRefused[STUNErrorCode.insufficientCapacity.code, default: 0] += 1
         return [reply(to: request, errorResponse(
             to: request.request, .insufficientCapacity, credentials: request.credentials), now: now)]

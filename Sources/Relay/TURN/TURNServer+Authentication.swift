@@ -79,9 +79,13 @@ extension TURNServer {
     }
 
     /// A 401 or 438 carrying REALM, a fresh NONCE and PASSWORD-ALGORITHMS,
-    /// unsigned since the client's key is unknown or unproven (§9.2.4).
+    /// unsigned since the client's key is unknown or unproven (§9.2.4). A 401 has no
+    /// reason phrase (§14.8 allows an empty one): with the default realm the 401 to the
+    /// smallest Allocate (28 bytes) is then 84 bytes, three times its size. A 438 answers
+    /// a signed request, larger than any challenge.
     func challenge(_ request: STUNMessage, _ error: STUNErrorCode, client: IPAddress, now: Date) -> [UInt8] {
-        errorResponse(to: request, error, attributes: [
+        let error = error == .unauthorized ? STUNErrorCode(code: error.code, reason: "") : error
+        return errorResponse(to: request, error, attributes: [
             .realm(configuration.realm),
             .nonce(nonces.issue(for: client, now: now)),
             .passwordAlgorithms(Self.passwordAlgorithms),

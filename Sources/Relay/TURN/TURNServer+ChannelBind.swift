@@ -19,21 +19,24 @@ extension TURNServer {
               ChannelData.channelNumbers.contains(number)
         else { return refuse(.badRequest) }
         guard peer.family == allocation.family else { return refuse(.peerAddressFamilyMismatch) }
-        guard configuration.peerPolicy.permits(peer.ip) else { return refuse(.forbidden) }
+        guard configuration.peerPolicy.permits(peer) else { return refuse(.forbidden) }
         // Rebinding rules: a live channel keeps its peer, a peer keeps its channel.
         if let bound = allocation.peer(onChannel: number, now: now), bound != peer { return refuse(.badRequest) }
         if let bound = allocation.channel(for: peer, now: now), bound != number { return refuse(.badRequest) }
 
         let channelExpiry = now.addingTimeInterval(configuration.channelLifetime.seconds)
         let permissionExpiry = now.addingTimeInterval(configuration.permissionLifetime.seconds)
-        allocations.modify(fiveTuple) { allocation in
-            // Drop lapsed bindings of this number or peer not yet swept.
-            allocation.removeChannel(number)
-            if let stale = allocation.channelsByPeer[peer] { allocation.removeChannel(stale) }
-            allocation.channels[number] = ChannelBinding(peer: peer, expiresAt: channelExpiry)
-            allocation.channelsByPeer[peer] = number
-            allocation.permissions[peer.ip] = permissionExpiry
+        let (channels, permissions) = (
+            configuration.maximumChannelsPerAllocation, configuration.maximumPermissionsPerAllocation)
+        let bound = allocations.modify(fiveTuple) { allocation in
+            // A new peer needs a permission slot too; check both before changing either.
+            guard allocation.hasPermission(for: peer.ip, now: now)
+                    || allocation.permissions.count(where: { $0.value > now }) < permissions,
+                  allocation.bind(number, to: peer, until: channelExpiry, now: now, limit: channels)
+            else { return false }
+            return allocation.permit([peer.ip], until: permissionExpiry, now: now, limit: permissions)
         }
+        guard bound == true else { return refuse(.insufficientCapacity) }
         expiries.schedule(.channel(fiveTuple, number), at: channelExpiry)
         expiries.schedule(.permission(fiveTuple, peer.ip), at: permissionExpiry)
         return .reply(to: fiveTuple, bytes: successResponse(to: message, credentials: credentials, attributes: []))

@@ -19,13 +19,17 @@ extension TURNServer {
             return nil
         }
         guard !peers.isEmpty else { return refuse(.badRequest) }
+        // More peers than an allocation may hold cannot succeed: refused before any work.
+        guard peers.count <= configuration.maximumPermissionsPerAllocation else { return refuse(.insufficientCapacity) }
         guard peers.allSatisfy({ $0.family == allocation.family }) else { return refuse(.peerAddressFamilyMismatch) }
-        guard peers.allSatisfy({ configuration.peerPolicy.permits($0.ip) }) else { return refuse(.forbidden) }
+        guard peers.allSatisfy({ configuration.peerPolicy.permits($0) }) else { return refuse(.forbidden) }
         let expiresAt = now.addingTimeInterval(configuration.permissionLifetime.seconds)
-        allocations.modify(fiveTuple) { allocation in
-            for peer in peers { allocation.permissions[peer.ip] = expiresAt }
+        let addresses = Set(peers.map(\.ip))
+        let limit = configuration.maximumPermissionsPerAllocation
+        guard allocations.modify(fiveTuple, { $0.permit(addresses, until: expiresAt, now: now, limit: limit) }) == true else {
+            return refuse(.insufficientCapacity)
         }
-        for peer in Set(peers.map(\.ip)) {
+        for peer in addresses {
             expiries.schedule(.permission(fiveTuple, peer), at: expiresAt)
         }
         return .reply(to: fiveTuple, bytes: successResponse(to: message, credentials: credentials, attributes: []))

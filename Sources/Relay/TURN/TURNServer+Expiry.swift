@@ -9,24 +9,32 @@ extension TURNServer {
         responses.evict(now: now)
         var actions: [TURNAction] = []
         while let (target, _) = expiries.popDue(now: now) {
+            // A target refreshed since it was queued is queued again at its new deadline.
             switch target {
             case .allocation(let fiveTuple):
-                // A refreshed allocation has a later deadline: this entry is stale.
-                guard let allocation = allocations[fiveTuple], allocation.expiresAt <= now else { continue }
+                guard let allocation = allocations[fiveTuple] else { continue }
+                guard allocation.expiresAt <= now else {
+                    expiries.schedule(target, at: allocation.expiresAt)
+                    continue
+                }
                 removeAllocation(fiveTuple)
                 actions.append(.closeRelay(allocation.relayed))
             case .permission(let fiveTuple, let peer):
-                allocations.modify(fiveTuple) { allocation in
-                    if let expiry = allocation.permissions[peer], expiry <= now {
-                        allocation.permissions.removeValue(forKey: peer)
-                    }
+                let later = allocations.modify(fiveTuple) { allocation -> Date? in
+                    guard let expiry = allocation.permissions[peer] else { return nil }
+                    guard expiry <= now else { return expiry }
+                    allocation.permissions.removeValue(forKey: peer)
+                    return nil
                 }
+                if let later = later ?? nil { expiries.schedule(target, at: later) }
             case .channel(let fiveTuple, let number):
-                allocations.modify(fiveTuple) { allocation in
-                    if let binding = allocation.channels[number], binding.expiresAt <= now {
-                        allocation.removeChannel(number)
-                    }
+                let later = allocations.modify(fiveTuple) { allocation -> Date? in
+                    guard let binding = allocation.channels[number] else { return nil }
+                    guard binding.expiresAt <= now else { return binding.expiresAt }
+                    allocation.removeChannel(number)
+                    return nil
                 }
+                if let later = later ?? nil { expiries.schedule(target, at: later) }
             case .reservation(let token):
                 resources.expireReservation(token, now: now)
             }
@@ -41,12 +49,17 @@ extension TURNServer {
             let family = request.relay.bind.family
             resources.releasePort(family: family, request.port)
             if request.reservedNextPort { resources.releasePort(family: family, request.port + 1) }
-            resources.release(user: request.credentials.rest.user)
+            resources.release(user: request.credentials.rest.user, slots: request.quotaSlots)
             return [.closeRelay(TransportAddress(ip: request.relay.bind, port: request.port))]
         }
         guard let allocation = allocations[fiveTuple] else { return [] }
         removeAllocation(fiveTuple)
         return [.closeRelay(allocation.relayed)]
+    }
+
+    /// Whether a 5-tuple has an allocation, live or waiting for its socket.
+    func holdsAllocation(_ fiveTuple: FiveTuple) -> Bool {
+        allocations[fiveTuple] != nil || pendingByFiveTuple[fiveTuple] != nil
     }
 
     /// Allocations currently held, for the `turn_allocations_active` gauge.

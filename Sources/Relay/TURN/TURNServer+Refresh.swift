@@ -37,10 +37,12 @@ extension TURNServer {
             to: message, credentials: credentials, attributes: [.lifetime(UInt32(clamping: lifetime.components.seconds))]))]
     }
 
-    /// Deletes an allocation and frees its port; the caller closes the socket.
+    /// Deletes an allocation and frees its port and quota slot; the caller closes the socket.
     mutating func removeAllocation(_ fiveTuple: FiveTuple) {
         guard let allocation = allocations.remove(fiveTuple) else { return }
         resources.releasePort(family: allocation.family, allocation.relayed.port)
         resources.release(user: allocation.user)
+        // Its EVEN-PORT reservation, if still unclaimed, goes with it (port and slot).
+        if let token = allocation.reservation { resources.cancelReservation(token) }
     }
 }

@@ -37,14 +37,18 @@ extension TURNServer {
         return route
     }
 
-    /// The checks of a Send indication: allocation, family, permission, budget.
+    /// The checks of a Send indication: allocation, family, permission, policy, budget.
+    /// The policy is asked again because a permission is for an IP while the policy
+    /// also judges the port: the relay's own address only on relayed ports.
     mutating func admitFromClient(
         _ fiveTuple: FiveTuple, peer: TransportAddress, length: Int, now: Date
     ) -> Result<Allocation, DropReason> {
+        let policy = configuration.peerPolicy
         let result = allocations.modify(fiveTuple) { allocation -> Result<Allocation, DropReason> in
             guard allocation.expiresAt > now else { return .failure(.noAllocation) }
             guard peer.family == allocation.family else { return .failure(.peerFamilyMismatch) }
             guard allocation.hasPermission(for: peer.ip, now: now) else { return .failure(.noPermission) }
+            guard policy.permits(peer) else { return .failure(.forbiddenPeer) }
             if allocation.bandwidth != nil, allocation.bandwidth?.consume(length, now: now) == false {
                 return .failure(.bandwidthExceeded)
             }

@@ -14,11 +14,21 @@ struct TURNStatistics: Hashable, Sendable {
         case wrongUser = "wrong_user"
     }
 
+    /// Why the relay closed a client's TCP/TLS connection (label of
+    /// `turn_connections_closed_total`).
+    enum StreamClose: String, Hashable, Sendable, CaseIterable {
+        /// Its address, or the relay, held as many connections as allowed.
+        case limit
+        /// Silent, with no allocation.
+        case idle
+    }
+
     var allocationsCreated = 0
     /// Refused Allocate requests by STUN error code.
     var allocationsRefused: [UInt16: Int] = [:]
     var authFailures: [AuthFailure: Int] = [:]
     var drops: [DropReason: Int] = [:]
+    var streamsClosed: [StreamClose: Int] = [:]
     var clientToPeerPackets = 0
     var clientToPeerBytes = 0
     var peerToClientPackets = 0

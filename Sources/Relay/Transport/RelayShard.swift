@@ -30,8 +30,14 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
     private var sockets: [Int32: (socket: UDPSocket, role: Role)] = [:]
     private var listeners: [TransportAddress: UDPSocket] = [:]
     private var relaySockets: [TransportAddress: UDPSocket] = [:]
-    /// TCP/TLS client connections by 5-tuple.
-    private var streams: [FiveTuple: any Channel] = [:]
+    /// TCP/TLS client connections by 5-tuple, with when each last sent a frame.
+    private var streams: [FiveTuple: (channel: any Channel, heard: Date)] = [:]
+    /// A connection that holds no allocation is closed after this much silence.
+    private let idleStreamTimeout: Double
+    /// Relay sockets of allocations that ended this turn: closed after the turn's flush,
+    /// because queued datagrams name their descriptors, and a descriptor closed earlier
+    /// could be reused by a socket opened meanwhile and carry them to someone else.
+    private var closing: [UDPSocket] = []
     /// What this turn writes to TCP/TLS clients: one hop to each connection's event loop
     /// per turn, not per frame.
     private var streamWrites: [FiveTuple: [ByteBuffer]] = [:]
@@ -47,9 +53,10 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
     private let received = DatagramSlots(count: batchSize, slotSize: RelayLoop.maximumDatagram)
     private let outgoing = SendQueue()
 
-    init(index: Int, configuration: TURNConfiguration, resources: RelayResources, logger: Logger,
-         metrics: RelayMetrics) throws(IOError) {
+    init(index: Int, configuration: TURNConfiguration, resources: RelayResources,
+         idleStreamTimeout: Duration = .seconds(5), logger: Logger, metrics: RelayMetrics) throws(IOError) {
         self.index = index
+        self.idleStreamTimeout = idleStreamTimeout.seconds
         self.loop = try RelayLoop(name: "notrack-relay-\(index)")
         self.server = TURNServer(configuration: configuration, resources: resources)
         self.logger = logger
@@ -69,14 +76,26 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
         sockets.removeAll()
         listeners.removeAll()
         relaySockets.removeAll()
-        for channel in streams.values { channel.close(promise: nil) }
+        for stream in streams.values { stream.channel.close(promise: nil) }
         streams.removeAll()
+        closing.removeAll()
         streamWrites.removeAll()
     }
 
     func tick(now: Date) {
         execute(server.expire(now: now))
+        closeIdleStreams(now: now)
         reportStatistics()
+    }
+
+    /// Closes connections that hold no allocation and have been silent too long: a
+    /// TURN client allocates at once, and anything else would hold a descriptor forever.
+    private func closeIdleStreams(now: Date) {
+        for (fiveTuple, stream) in streams
+        where now.timeIntervalSince(stream.heard) >= idleStreamTimeout && !server.holdsAllocation(fiveTuple) {
+            server.statistics.streamsClosed[.idle, default: 0] += 1
+            stream.channel.close(promise: nil)
+        }
     }
 
     /// Hands what was counted since the last report to the metrics factory.
@@ -90,12 +109,13 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
 
     func endOfTurn() {
         outgoing.flush()
+        closing.removeAll(keepingCapacity: true)
         if !streamWrites.isEmpty { flushStreams() }
     }
 
     private func flushStreams() {
         for (fiveTuple, frames) in streamWrites {
-            guard let channel = streams[fiveTuple] else { continue }
+            guard let channel = streams[fiveTuple]?.channel else { continue }
             channel.eventLoop.execute {
                 for frame in frames { channel.write(frame, promise: nil) }
                 channel.flush()
@@ -116,8 +136,13 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
         }
     }
 
-    func streamOpened(_ fiveTuple: FiveTuple, channel: any Channel) {
-        streams[fiveTuple] = channel
+    func streamOpened(_ fiveTuple: FiveTuple, channel: any Channel, now: Date = Date()) {
+        streams[fiveTuple] = (channel, now)
+    }
+
+    /// A connection was closed at accept: its address or the relay held too many.
+    func streamRefused() {
+        server.statistics.streamsClosed[.limit, default: 0] += 1
     }
 
     /// A stream's bytes could not be framed: counted, and the handler closes it.
@@ -132,6 +157,7 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
 
     /// STUN messages and ChannelData frames from a TCP/TLS client, each whole.
     func streamMessages(_ frames: [ByteBuffer], from fiveTuple: FiveTuple, now: Date = Date()) {
+        streams[fiveTuple]?.heard = now
         for frame in frames {
             frame.withUnsafeReadableBytes { clientMessage($0, from: fiveTuple, now: now) }
         }
@@ -240,7 +266,7 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
     /// link: only the client's own answers may wait in its outgoing buffer (and its
     /// connection stops reading meanwhile, `TURNStreamHandler`).
     private func acceptsRelayedData(_ fiveTuple: FiveTuple) -> Bool {
-        guard fiveTuple.transport.isStream, streams[fiveTuple]?.isWritable != true else { return true }
+        guard fiveTuple.transport.isStream, streams[fiveTuple]?.channel.isWritable != true else { return true }
         server.statistics.recordDrop(.sendFailed)
         return false
     }
@@ -261,6 +287,7 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
                 guard let socket = relaySockets.removeValue(forKey: address) else { break }
                 loop.unwatch(socket)
                 sockets.removeValue(forKey: socket.descriptor)
+                closing.append(socket)
             case .drop:
                 break
             }
@@ -304,5 +331,10 @@ final class RelayShard: RelayLoopHandler, @unchecked Sendable {
     /// The relay socket bound at `address`, for tests.
     func relaySocket(at address: TransportAddress) -> UDPSocket? {
         relaySockets[address]
+    }
+
+    /// Allocations and client connections this shard holds, for tests and diagnostics.
+    var holdings: (allocations: Int, streams: Int) {
+        (server.allocationCount, streams.count)
     }
 }

@@ -95,7 +95,12 @@ import Testing
     @Test(arguments: [("NOTRACK_RELAY_PORT_RANGE", "65535-49152", "relay.portRange"), ("NOTRACK_RELAY_PORT_RANGE", "80-90", "relay.portRange"),
                       ("NOTRACK_RELAY_ALLOWED_PEERS", "192.168.1.1/24", "relay.allowedPeers"), ("NOTRACK_RELAY_MAX_ALLOCATION_AGE", "forever", "relay.maxAllocationAge"),
                       ("NOTRACK_RELAY_MAX_ALLOCATION_BANDWIDTH", "-5", "relay.maxAllocationBandwidth"),
-                      ("NOTRACK_RELAY_MAX_ALLOCATION_BANDWIDTH", "10 Mbit", "relay.maxAllocationBandwidth")])
+                      ("NOTRACK_RELAY_MAX_ALLOCATION_BANDWIDTH", "10 Mbit", "relay.maxAllocationBandwidth"),
+                      ("NOTRACK_RELAY_MAX_PERMISSIONS_PER_ALLOCATION", "0", "relay.maxPermissionsPerAllocation"),
+                      ("NOTRACK_RELAY_MAX_CHANNELS_PER_ALLOCATION", "many", "relay.maxChannelsPerAllocation"),
+                      ("NOTRACK_RELAY_MAX_CONNECTIONS_PER_ADDRESS", "-1", "relay.maxConnectionsPerAddress"),
+                      ("NOTRACK_RELAY_MAX_CONNECTIONS", "1.5", "relay.maxConnections"),
+                      ("NOTRACK_RELAY_IDLE_CONNECTION_TIMEOUT", "5", "relay.idleConnectionTimeout")])
     func relayValuesAreValidated(variable: String, value: String, key: String) {
         #expect(problems(environment: [variable: value]).contains { $0.key == key })
     }

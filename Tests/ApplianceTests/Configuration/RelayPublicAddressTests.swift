@@ -99,4 +99,15 @@ import Testing
         let relayOff = try load(["NOTRACK_RELAY_PORT": "80", "NOTRACK_RELAY_ENABLED": "false"], host: host)
         #expect(relayOff.privilegedPorts.isEmpty)
     }
+
+    /// The realm goes to anyone who asks: not the host's name, and short enough that the
+    /// 401 stays within three times the smallest Allocate (docs/relay.md "Security").
+    @Test func theRealmIsShortAndNotTheHostsName() throws {
+        let host = Self.host([("eth0", "1.2.3.20")])
+        #expect(try load([:], host: host).relay.realm == "notrack")
+        let long = try load(["NOTRACK_RELAY_REALM": "phone.office.example.com"], host: host)
+        let warning = try #require(long.warnings.first { $0.key == "relay.realm" })
+        #expect(warning.message.contains("three times"))
+        #expect(try load(["NOTRACK_RELAY_REALM": "office42"], host: host).warnings.isEmpty)
+    }
 }

@@ -24,6 +24,29 @@ import Testing
     }
 }
 
+extension ExpiryQueueTests {
+    @Test func aTargetHasOneEntryHoweverOftenItIsScheduled() {
+        var queue = ExpiryQueue<String>()
+        let base = Date(timeIntervalSince1970: 0)
+        for second in 0..<1000 { queue.schedule("permission", at: base.addingTimeInterval(300 + Double(second))) }
+        #expect(queue.count == 1)
+        // A later deadline is the owner's to reschedule when the first one surfaces.
+        #expect(queue.popDue(now: base.addingTimeInterval(300))?.target == "permission")
+        #expect(queue.isEmpty)
+    }
+
+    @Test func anEarlierDeadlineOvertakesTheQueuedOne() {
+        var queue = ExpiryQueue<String>()
+        let base = Date(timeIntervalSince1970: 0)
+        queue.schedule("allocation", at: base.addingTimeInterval(3600))
+        queue.schedule("allocation", at: base.addingTimeInterval(600))
+        #expect(queue.popDue(now: base.addingTimeInterval(600))?.deadline == base.addingTimeInterval(600))
+        // The overtaken entry surfaces later as nothing.
+        #expect(queue.popDue(now: base.addingTimeInterval(3600)) == nil)
+        #expect(queue.isEmpty)
+    }
+}
+
 @Suite struct RelayPortPoolTests {
     @Test func takesEveryPortOnceThenRunsOut() {
         var pool = RelayPortPool(range: 50000...50009)

@@ -10,7 +10,7 @@ import Testing
     @Test func servesAnAllocationThroughTheService() async throws {
         let secret = TURNSecret.derived(fromJWTSecret: Array("a-jwt-secret-of-at-least-32-bytes!!".utf8))
         let configuration = RelayConfiguration(
-            listenAddresses: ["127.0.0.1"], port: 0, realm: "service.test", turnSecret: secret,
+            listenAddresses: ["127.0.0.1"], port: 0, realm: "service", turnSecret: secret,
             portRange: 44000...44999, allowLoopbackPeers: true)
         let relay = RelayServer(configuration: configuration, logger: Logger(label: "test"))
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -29,7 +29,7 @@ import Testing
             guard case .nonce(let nonce)? = challenge.first(.nonce) else { Issue.record("no nonce"); return }
             let credential = TURNCredentialMinter(secret: secret).mint(user: "1001", ttl: .seconds(60), now: Date())
             let key = try #require(STUNIntegrityKey.longTerm(
-                username: credential.username, realm: "service.test", password: credential.credential))
+                username: credential.username, realm: "service", password: credential.credential))
             let request = STUNMessage(
                 type: STUNMessageType(method: .allocate, messageClass: .request), transactionID: .random(),
                 attributes: [.requestedTransport(17), .username(credential.username), .realm("service.test"), .nonce(nonce)])
@@ -59,16 +59,21 @@ import Testing
         #expect(natted.relayAddressProblems.first?.contains("IPv6") == true)
     }
 
-    @Test func turnConfigurationAllowsTheApplianceItself() throws {
+    @Test func turnConfigurationAllowsTheApplianceItselfOnRelayedPortsOnly() throws {
         let configuration = RelayConfiguration(
-            listenAddresses: ["10.0.0.5"], publicAddresses: [IPAddress("203.0.113.7")!],
+            listenAddresses: ["10.0.0.5"], publicAddresses: [IPAddress("203.0.113.7")!], portRange: 50000...50099,
             allowedPeerNetworks: [try CIDR("192.168.1.0/24")])
-        let turn = configuration.turnConfiguration()
-        #expect(turn.peerPolicy.permits(IPAddress("10.0.0.5")!))
-        #expect(turn.peerPolicy.permits(IPAddress("203.0.113.7")!))
-        #expect(turn.peerPolicy.permits(IPAddress("192.168.1.9")!))
-        #expect(!turn.peerPolicy.permits(IPAddress("10.0.0.6")!))
-        #expect(!turn.peerPolicy.permits(IPAddress("127.0.0.1")!))
+        let policy = configuration.turnConfiguration().peerPolicy
+        func permits(_ host: String, _ port: UInt16) -> Bool {
+            policy.permits(TransportAddress(ip: IPAddress(host)!, port: port))
+        }
+        #expect(permits("10.0.0.5", 50000))
+        #expect(permits("203.0.113.7", 50099))
+        #expect(!permits("10.0.0.5", 53))
+        #expect(!permits("203.0.113.7", 50100))
+        #expect(permits("192.168.1.9", 53))
+        #expect(!permits("10.0.0.6", 50000))
+        #expect(!permits("127.0.0.1", 50000))
     }
 
     @Test func noSecretMeansNoCredentialVerifies() {

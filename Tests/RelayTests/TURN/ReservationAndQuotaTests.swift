@@ -22,6 +22,56 @@ import Testing
             from: third.fiveTuple)) == 508)
     }
 
+    @Test func aReservedPortCountsAgainstItsUserAndEndsWithTheAllocation() throws {
+        var harness = TURNTestHarness { $0.maximumAllocationsPerUser = 2 }
+        var first = harness.makeClient(TURNTestHarness.client(port: 1))
+        let (response, _) = try harness.allocate(&first, [.evenPort(reserveNextPort: true)])
+        guard case .reservationToken(let token)? = response.message.first(.reservationToken) else {
+            Issue.record("no token"); return
+        }
+        let available = harness.server.resources.available(family: .ipv4)
+        var second = harness.makeClient(TURNTestHarness.client(port: 2))
+        try harness.learnNonce(&second)
+        #expect(try TURNTestHarness.errorCode(harness.send(
+            harness.signed(.allocate, [.requestedTransport(17)], client: second), from: second.fiveTuple)) == 486)
+        // At quota, an EVEN-PORT reservation is refused too: it needs two places.
+        var single = TURNTestHarness { $0.maximumAllocationsPerUser = 1 }
+        var alone = single.makeClient()
+        try single.learnNonce(&alone)
+        #expect(try TURNTestHarness.errorCode(single.send(single.signed(
+            .allocate, [.requestedTransport(17), .evenPort(reserveNextPort: true)], client: alone),
+            from: alone.fiveTuple)) == 486)
+
+        // Deleting the allocation frees its port, the reserved port and both places.
+        #expect(try TURNTestHarness.errorCode(harness.send(
+            harness.signed(.refresh, [.lifetime(0)], client: first), from: first.fiveTuple)) == nil)
+        #expect(harness.server.resources.available(family: .ipv4) == available + 2)
+        try harness.allocate(&second)
+        var third = harness.makeClient(TURNTestHarness.client(port: 3))
+        try harness.learnNonce(&third)
+        #expect(try TURNTestHarness.errorCode(harness.send(harness.signed(
+            .allocate, [.requestedTransport(17), .reservationToken(token)], client: third),
+            from: third.fiveTuple)) == 508)
+    }
+
+    @Test func claimingAReservationMovesItsPlaceToTheClaimingAllocation() throws {
+        var harness = TURNTestHarness { $0.maximumAllocationsPerUser = 3 }
+        var first = harness.makeClient(TURNTestHarness.client(port: 1))
+        let (response, _) = try harness.allocate(&first, [.evenPort(reserveNextPort: true)])
+        guard case .reservationToken(let token)? = response.message.first(.reservationToken) else {
+            Issue.record("no token"); return
+        }
+        var second = harness.makeClient(TURNTestHarness.client(port: 2))
+        try harness.allocate(&second, [.reservationToken(token)])
+        // Two allocations hold two of three places: the reservation's went with its claim.
+        var third = harness.makeClient(TURNTestHarness.client(port: 3))
+        try harness.allocate(&third)
+        var fourth = harness.makeClient(TURNTestHarness.client(port: 4))
+        try harness.learnNonce(&fourth)
+        #expect(try TURNTestHarness.errorCode(harness.send(
+            harness.signed(.allocate, [.requestedTransport(17)], client: fourth), from: fourth.fiveTuple)) == 486)
+    }
+
     @Test func evenPortWithoutReservation() throws {
         var harness = TURNTestHarness()
         var client = harness.makeClient()

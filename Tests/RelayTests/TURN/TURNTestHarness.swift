@@ -5,7 +5,7 @@ import Testing
 /// Drives a `TURNServer` as a TURN client would, with explicit time.
 struct TURNTestHarness {
     static let secret = TURNSecret("harness-secret")
-    static let realm = "notrack.test"
+    static let realm = RelayConfiguration.defaultRealm
     static let start = Date(timeIntervalSince1970: 1_700_000_000)
     static let serverAddress = address("192.0.2.10", 3478)
     static let relayIPv4 = RelayAddress(bind: IPAddress("10.0.0.10")!, advertised: IPAddress("192.0.2.10")!)

@@ -30,7 +30,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
 }
 
 @Suite(.serialized) struct LoopbackRelayTests {
-    static let realm = "loopback.test"
+    static let realm = "loopback"
     static let secret = TURNSecret("loopback-secret")
 
     struct Fixture {
@@ -43,7 +43,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
 
         let host: String
 
-        init(tcp: Bool = false, host: String = "127.0.0.1") async throws {
+        init(tcp: Bool = false, host: String = "127.0.0.1", streams: StreamLimits = StreamLimits()) async throws {
             self.host = host
             group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             var configuration = TURNConfiguration(
@@ -51,7 +51,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
                 relayAddresses: [RelayAddress(bind: IPAddress(host)!)])
             configuration.peerPolicy = PeerPolicy(allowLoopback: true)
             configuration.portRange = 42000...42999
-            let shards = try RelayShardGroup(configuration: configuration, eventLoopGroup: group,
+            let shards = try RelayShardGroup(configuration: configuration, streams: streams, eventLoopGroup: group,
                                              logger: Logger(label: "test"), metrics: RelayMetrics(factory: metrics))
             self.shards = shards
             shards.start()
@@ -71,6 +71,7 @@ final class Collector<Message: Sendable>: ChannelInboundHandler, @unchecked Send
         func udpSocket() async throws -> (any Channel, Collector<AddressedEnvelope<ByteBuffer>>) {
             let collector = Collector<AddressedEnvelope<ByteBuffer>>()
             let channel = try await DatagramBootstrap(group: group)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 65_536))
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
                 }
