@@ -9,6 +9,11 @@ import Synchronization
 ///
 /// Two instances stack (all of `/api/`, then `/api/auth/`), as two express-rate-limit
 /// middlewares do: a request counts against both, and the inner limiter's headers win.
+///
+/// The prefix is matched against the route the router matched (`context.endpointPath`),
+/// not the raw path: the router ignores empty segments, so `//api/auth/login` reaches the
+/// login route and must count as it; a path no route matches counts by its non-empty
+/// segments. IPv6 clients count by their /64.
 final class RateLimitMiddleware: RouterMiddleware, Sendable {
     typealias Context = SignalRequestContext
 
@@ -23,9 +28,10 @@ final class RateLimitMiddleware: RouterMiddleware, Sendable {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix(pathPrefix) else { return try await next(request, context) }
+        let route = context.endpointPath ?? Self.segments(of: request.uri.path)
+        guard route.hasPrefix(pathPrefix) else { return try await next(request, context) }
         let now = Date()
-        let client = clientAddress(request, context)
+        let client = ClientAddress.rateLimitKey(clientAddress(request, context))
         let decision = limiter.withLock { $0.hit(client, now: now) }
         guard decision.allowed else {
             var response = ErrorBody(message: "Too many requests, please try again later.", status: .tooManyRequests).response()
@@ -43,6 +49,11 @@ final class RateLimitMiddleware: RouterMiddleware, Sendable {
         }
         if response.headers[.xRateLimitLimit] == nil { Self.annotate(&response.headers, with: decision) }
         return response
+    }
+
+    /// `//api///auth/x` → `/api/auth/x`, as the router reads it.
+    static func segments(of path: String) -> String {
+        "/" + path.split(separator: "/").joined(separator: "/") + (path.hasSuffix("/") ? "/" : "")
     }
 
     static func annotate(_ headers: inout HTTPFields, with decision: FixedWindowRateLimiter.Decision) {

@@ -17,8 +17,10 @@ public struct RateLimit: Sendable, Equatable {
 /// with its first request and allows `limit` requests until it closes.
 ///
 /// A pure value: the caller passes `now` and keeps the state in one place (a `Mutex`).
-/// Memory is bounded: expired windows are swept once the table grows past `sweepThreshold`,
-/// and if every window is live the client is refused rather than tracked without bound.
+/// Every window lasts as long, so the order windows open in is the order they close in:
+/// a FIFO of openings finds the closed ones at its head without scanning the table, and
+/// when the table is full the oldest window makes room for a newcomer (it is the one
+/// nearest its end), so a flood of new addresses cannot lock everyone else out.
 struct FixedWindowRateLimiter: Sendable {
     typealias Policy = RateLimit
 
@@ -44,10 +46,14 @@ struct FixedWindowRateLimiter: Sendable {
     let policy: Policy
     let maximumClients: Int
     private var windows: [String: Window] = [:]
+    /// Windows in the order they opened; an entry whose client has since opened a newer
+    /// window (or was forgotten) is stale and skipped.
+    private var openings: [(client: String, resetAt: Date)] = []
+    private var head = 0
 
     init(policy: Policy, maximumClients: Int = 100_000) {
         self.policy = policy
-        self.maximumClients = maximumClients
+        self.maximumClients = max(maximumClients, 1)
     }
 
     var trackedClients: Int { windows.count }
@@ -58,13 +64,14 @@ struct FixedWindowRateLimiter: Sendable {
     }
 
     mutating func hit(_ client: String, now: Date) -> Decision {
-        var window = windows[client].flatMap { $0.resetAt > now ? $0 : nil }
-            ?? Window(count: 0, resetAt: now.addingTimeInterval(policy.windowSeconds))
-        if windows[client] == nil && windows.count >= maximumClients {
-            windows = windows.filter { $0.value.resetAt > now }
-            if windows.count >= maximumClients {
-                return Decision(allowed: false, limit: policy.limit, remaining: 0, resetAt: window.resetAt)
-            }
+        sweep(now: now)
+        var window: Window
+        if let open = windows[client] {
+            window = open
+        } else {
+            if windows.count >= maximumClients { evictOldest() }
+            window = Window(count: 0, resetAt: now.addingTimeInterval(policy.windowSeconds))
+            openings.append((client, window.resetAt))
         }
         window.count += 1
         windows[client] = window
@@ -73,5 +80,33 @@ struct FixedWindowRateLimiter: Sendable {
             limit: policy.limit,
             remaining: max(0, policy.limit - window.count),
             resetAt: window.resetAt)
+    }
+
+    /// Drops the windows that have closed; cheap enough to call on every hit and on a timer.
+    mutating func sweep(now: Date) {
+        while head < openings.count, openings[head].resetAt <= now {
+            dropHead()
+        }
+        compact()
+    }
+
+    private mutating func evictOldest() {
+        while head < openings.count {
+            let live = windows[openings[head].client]?.resetAt == openings[head].resetAt
+            dropHead()
+            if live { return }
+        }
+    }
+
+    private mutating func dropHead() {
+        let (client, resetAt) = openings[head]
+        if windows[client]?.resetAt == resetAt { windows[client] = nil }
+        head += 1
+    }
+
+    private mutating func compact() {
+        guard head > 1024, head * 2 > openings.count else { return }
+        openings.removeFirst(head)
+        head = 0
     }
 }

@@ -36,6 +36,11 @@ public final class CallSignaling: Service, Sendable {
     struct State: Sendable {
         var calls: CallStateMachine<JSONValue>
         var presence = PresenceRegistry()
+    }
+
+    /// The socket limiters, under a lock of their own so that counting an event never
+    /// waits for call state (nor the other way round).
+    struct Limits: Sendable {
         var events: FixedWindowRateLimiter
         var connects: FixedWindowRateLimiter
     }
@@ -48,6 +53,7 @@ public final class CallSignaling: Service, Sendable {
     let isTrustedProxy: @Sendable (String) -> Bool
     let logger: Logger
     private let state: Mutex<State>
+    private let limits: Mutex<Limits>
 
     public init(
         io: SocketIOServer, authenticator: JWTAuthenticator, iceServers: any ICEServerProvider,
@@ -58,8 +64,8 @@ public final class CallSignaling: Service, Sendable {
         self.iceServers = iceServers
         self.isTrustedProxy = isTrustedProxy
         self.logger = logger
-        self.state = Mutex(State(
-            calls: CallStateMachine(ringTimeout: configuration.ringTimeout),
+        self.state = Mutex(State(calls: CallStateMachine(ringTimeout: configuration.ringTimeout)))
+        self.limits = Mutex(Limits(
             events: FixedWindowRateLimiter(policy: configuration.eventLimit),
             connects: FixedWindowRateLimiter(policy: configuration.connectLimit)))
         install(on: io.of("/"))
@@ -92,7 +98,7 @@ public final class CallSignaling: Service, Sendable {
         let address = ClientAddress.resolve(
             peer: handshake.request.remoteAddress, forwardedFor: handshake.request.headers[.xForwardedFor], isTrustedProxy: isTrustedProxy)
         let now = Date()
-        let decision = state.withLock { $0.connects.hit(address, now: now) }
+        let decision = limits.withLock { $0.connects.hit(ClientAddress.rateLimitKey(address), now: now) }
         guard decision.allowed else {
             throw SocketIOConnectError(
                 message: "Too many connection attempts; retry in \(decision.retryAfter(now: now)) s",
@@ -143,8 +149,8 @@ public final class CallSignaling: Service, Sendable {
     func disconnected(_ socket: SocketIOSocket) {
         SignalMetrics.connectionsActive.record(io.socketCount)
         guard let number = Self.extensionNumber(of: socket) else { return }
+        limits.withLock { $0.events.forget(socket.id) }
         let deliveries = state.withLock { state -> [Delivery] in
-            state.events.forget(socket.id)
             guard state.presence.unregister(number, socketID: socket.id) else { return [] }
             return record(state.calls.disconnect(number, now: Date()))
         }
@@ -158,7 +164,7 @@ public final class CallSignaling: Service, Sendable {
         SignalMetrics.event(event, direction: .received)
         guard let sender = Self.extensionNumber(of: socket) else { return }
         let now = Date()
-        let allowed = state.withLock { $0.events.hit(socket.id, now: now).allowed }
+        let allowed = limits.withLock { $0.events.hit(socket.id, now: now).allowed }
         guard allowed else {
             refuse(socket, .init(code: .rateLimitExceeded, message: "Too many events; slow down"), ack: ack)
             return
@@ -203,6 +209,10 @@ public final class CallSignaling: Service, Sendable {
     // MARK: - Timers
 
     func sweep(now: Date) {
+        limits.withLock { limits in
+            limits.events.sweep(now: now)
+            limits.connects.sweep(now: now)
+        }
         let (expired, deliveries) = state.withLock { state -> ([PresenceRegistry.Session], [Delivery]) in
             var deliveries = record(state.calls.expire(now: now))
             let expired = state.presence.expired(at: now)

@@ -27,6 +27,26 @@ import Testing
         }
     }
 
+    /// The router ignores empty segments; the limiters must count what it routes.
+    @Test(arguments: ["//api/auth/guest", "/api//auth/guest", "/api/auth//guest/", "///api/auth/guest"])
+    func extraSlashesDoNotEscapeTheLimits(path: String) async throws {
+        try await testRouter(try await makeSignal(guestAccess: true, authLimit: 1)) { client in
+            try await client.execute(uri: "/api/auth/guest", method: .post) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: path, method: .post) { response in
+                #expect(response.status == .tooManyRequests)
+            }
+        }
+        // An unknown path under /api counts too, by its segments.
+        try await testRouter(try await makeSignal(apiLimit: 1)) { client in
+            try await client.execute(uri: "/api/health/redis", method: .get) { _ in }
+            try await client.execute(uri: "//api/nothing-here", method: .get) { response in
+                #expect(response.status == .tooManyRequests)
+            }
+        }
+    }
+
     @Test func apiLimitCountsEveryAPIRequestAndErrorsCarryHeaders() async throws {
         try await testRouter(try await makeSignal(apiLimit: 2)) { client in
             try await client.execute(uri: "/api/health/redis", method: .get) { response in

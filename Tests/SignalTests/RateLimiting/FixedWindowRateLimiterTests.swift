@@ -26,13 +26,30 @@ import Testing
         #expect(limiter.hit("b", now: start).allowed)
     }
 
-    @Test func tableStaysBounded() {
+    @Test func aFullTableMakesRoomByDroppingTheOldestWindow() {
         var limiter = FixedWindowRateLimiter(policy: .init(limit: 1, window: .seconds(60)), maximumClients: 10)
-        for index in 0..<10 { _ = limiter.hit("client-\(index)", now: start) }
-        #expect(!limiter.hit("newcomer", now: start).allowed, "a full table of live windows refuses newcomers")
+        for index in 0..<10 { _ = limiter.hit("client-\(index)", now: start.addingTimeInterval(Double(index))) }
+        #expect(limiter.hit("newcomer", now: start.addingTimeInterval(20)).allowed, "a flood cannot lock newcomers out")
         #expect(limiter.trackedClients == 10)
-        #expect(limiter.hit("newcomer", now: start.addingTimeInterval(61)).allowed, "expired windows are swept")
-        #expect(limiter.trackedClients == 1)
+        #expect(limiter.hit("client-0", now: start.addingTimeInterval(21)).allowed, "the oldest window made room")
+        #expect(!limiter.hit("client-9", now: start.addingTimeInterval(21)).allowed, "younger windows stay")
+    }
+
+    @Test func closedWindowsAreSweptWithoutAHit() {
+        var limiter = FixedWindowRateLimiter(policy: .init(limit: 1, window: .seconds(60)))
+        for index in 0..<1000 { _ = limiter.hit("client-\(index)", now: start.addingTimeInterval(Double(index) / 100)) }
+        limiter.sweep(now: start.addingTimeInterval(65.5))  // windows opened up to 5.5 s have closed
+        #expect(limiter.trackedClients == 449)
+        limiter.sweep(now: start.addingTimeInterval(71))
+        #expect(limiter.trackedClients == 0)
+    }
+
+    @Test(arguments: [
+        ("203.0.113.5", "203.0.113.5"), ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::ffff", "2001:db8:1:2::/64"), ("::ffff:192.0.2.1", "192.0.2.1"), ("unknown", "unknown"),
+    ])
+    func limitersCountIPv6ClientsByTheirSlash64(address: String, key: String) {
+        #expect(ClientAddress.rateLimitKey(address) == key)
     }
 }
 
