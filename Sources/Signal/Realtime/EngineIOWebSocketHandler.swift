@@ -11,6 +11,10 @@ import NIOWebSocket
 /// `maxPayload` (5.4, else 1009), text must be UTF-8 (8.1, else 1007), pings are answered
 /// (5.5.2) and a close is answered and ends the connection (5.5.1, 7.1.1). Oversized and
 /// malformed single frames are NIOWebSocket's `WebSocketProtocolErrorHandler`'s.
+///
+/// Nothing is read while the socket does not take writes: a client that sends pings and
+/// never reads would otherwise grow the pongs waiting to leave without bound; TCP's own
+/// flow control holds it back instead.
 final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundIn = WebSocketFrame
@@ -76,10 +80,7 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
             close(code: .normalClosure, context: context)
         case .resumeReading:
             readingPaused = false
-            if readPending {
-                readPending = false
-                context.read()
-            }
+            resumeReadIfPending(context: context)
         }
     }
 
@@ -228,7 +229,10 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable, drainWhenWritable { drain(context: context) }
+        if context.channel.isWritable {
+            if drainWhenWritable { drain(context: context) }
+            resumeReadIfPending(context: context)
+        }
         context.fireChannelWritabilityChanged()
     }
 
@@ -251,12 +255,19 @@ final class EngineIOWebSocketHandler: ChannelDuplexHandler, RemovableChannelHand
     }
 
     /// Reading pauses while `maximumBacklog` messages wait for the layer above (the
-    /// backpressure the delegate contract promises); `.resumeReading` continues.
+    /// backpressure the delegate contract promises; `.resumeReading` continues) and while
+    /// the socket does not take writes (writability continues).
     func read(context: ChannelHandlerContext) {
-        if readingPaused {
+        if readingPaused || !context.channel.isWritable {
             readPending = true
         } else {
             context.read()
         }
+    }
+
+    private func resumeReadIfPending(context: ChannelHandlerContext) {
+        guard readPending, !readingPaused, context.channel.isWritable else { return }
+        readPending = false
+        context.read()
     }
 }

@@ -98,6 +98,30 @@ import Testing
         #expect(String(buffer: pong.data) == "are you there")
     }
 
+    /// Counts the reads that reach the socket.
+    final class ReadCounter: ChannelOutboundHandler, @unchecked Sendable {
+        typealias OutboundIn = Any
+        var reads = 0
+        func read(context: ChannelHandlerContext) {
+            reads += 1
+            context.read()
+        }
+    }
+
+    /// A client that pings and never reads must not grow the pongs waiting to leave.
+    @Test func nothingIsReadWhileTheSocketTakesNoWrites() async throws {
+        let (channel, _) = try await Self.openWebSocket()
+        let counter = ReadCounter()
+        try await channel.pipeline.addHandler(counter, position: .first).get()
+        channel.isWritable = false
+        channel.pipeline.fireChannelWritabilityChanged()
+        channel.read()
+        #expect(try await channel.eventLoop.submit { counter.reads }.get() == 0)
+        channel.isWritable = true
+        channel.pipeline.fireChannelWritabilityChanged()
+        #expect(try await channel.eventLoop.submit { counter.reads }.get() == 1)
+    }
+
     @Test func reassemblesAFragmentedMessageAroundAControlFrame() async throws {
         let (channel, _) = try await Self.openWebSocket()
         try await channel.writeInbound(Self.frame(.text, "4hel", fin: false))
