@@ -14,10 +14,13 @@ public struct SignalConfiguration: Sendable {
     /// Port of the HTTP/WebSocket listener (`http.port`); 0 picks a free port.
     public var port: Int
     public var environment: DeploymentEnvironment
-    /// The appliance's version, reported by `GET /`.
+    /// The appliance's version, reported by `GET /` as `applianceVersion` and by
+    /// `/swagger.json` as `info.version`.
     public var version: String
     /// Whether `POST /api/auth/guest` hands out tokens (`auth.guestAccess`).
     public var guestAccess: Bool
+    /// Whether `POST /api/auth/register` creates accounts (`auth.registration`).
+    public var registration: Registration
     /// Whether the listener serves TLS, reported by `GET /` as `security.https`.
     public var https: Bool
     /// Browser origins allowed to call the API (`http.allowedOrigins`); `*` allows any.
@@ -36,6 +39,8 @@ public struct SignalConfiguration: Sendable {
     /// Directory of the static files the appliance serves (`http.assetsDir`); Swagger UI
     /// is expected in its `swagger-ui` folder.
     public var assetsDirectory: String
+    /// Timeouts and caps of the HTTP listener's connections (`http.*`).
+    public var connections: HTTPConnectionLimits
 
     public init(
         host: String,
@@ -43,6 +48,7 @@ public struct SignalConfiguration: Sendable {
         environment: DeploymentEnvironment,
         version: String,
         guestAccess: Bool = false,
+        registration: Registration = .open,
         https: Bool = false,
         allowedOrigins: [String] = [],
         authRateLimit: RateLimit = .init(limit: 5, window: .seconds(15 * 60)),
@@ -50,13 +56,15 @@ public struct SignalConfiguration: Sendable {
         maxBodyBytes: Int = 100 * 1024,
         engineIO: EngineIOConfiguration = .init(),
         calls: CallSignaling.Configuration = .init(),
-        assetsDirectory: String = "/usr/share/notrack"
+        assetsDirectory: String = "/usr/share/notrack",
+        connections: HTTPConnectionLimits = .init()
     ) {
         self.host = host
         self.port = port
         self.environment = environment
         self.version = version
         self.guestAccess = guestAccess
+        self.registration = registration
         self.https = https
         self.allowedOrigins = allowedOrigins
         self.authRateLimit = authRateLimit
@@ -66,5 +74,17 @@ public struct SignalConfiguration: Sendable {
         self.engineIO.allowedOrigins = .init(configured: allowedOrigins)
         self.calls = calls
         self.assetsDirectory = assetsDirectory
+        self.connections = connections
+    }
+}
+
+extension SignalConfiguration {
+    /// Who may create accounts. A box on a public IP is closed, so strangers cannot sign
+    /// themselves up to its relay; the administrator adds accounts with `notrack users add`.
+    public enum Registration: String, Sendable, CaseIterable {
+        /// Anyone who reaches the API may register (the API reference's behaviour).
+        case open
+        /// `POST /api/auth/register` answers 403.
+        case closed
     }
 }

@@ -23,10 +23,47 @@ public enum SignalMetrics {
     /// latency DESIGN.md targets (p99 under 5 ms): its buckets are `histogramBuckets`'.
     static let eventRelay = Metrics.Timer(label: eventRelayDuration, preferredDisplayUnit: .seconds)
 
-    /// Counts a signaling event by name and direction; names are the protocol's own, so
-    /// the label stays bounded.
+    /// Counts a signaling event by name and direction. A client may send any event name, so
+    /// received names outside the protocol count as `other`: the label stays bounded
+    /// whatever clients send.
     static func event(_ name: String, direction: Direction) {
-        Counter(label: socketIOEventsTotal, dimensions: [("event", name), ("direction", direction.rawValue)]).increment()
+        Counter(label: socketIOEventsTotal, dimensions: [("event", eventLabel(name, direction)), ("direction", direction.rawValue)])
+            .increment()
+    }
+
+    static func eventLabel(_ name: String, _ direction: Direction) -> String {
+        direction == .sent || receivedEvents.contains(name) ? name : otherEvent
+    }
+
+    /// The call protocol's events (API reference, "WebSocket Events"), from the list the
+    /// OpenAPI document shows, so the two cannot disagree.
+    static let receivedEvents = SocketIOEvents.events.filter { $0.direction == .clientToServer }.map(\.name)
+    static let sentEvents = SocketIOEvents.events.filter { $0.direction == .serverToClient }.map(\.name)
+    static let otherEvent = "other"
+
+    /// `calls_total`'s outcomes: `answered`, or why an unanswered call ended (`hangup`
+    /// ends only answered calls).
+    static let callOutcomes = ["answered"] + [CallEndReason.rejected, .cancelled, .timeout, .disconnect].map(\.rawValue)
+
+    /// Creates every family with a fixed label set at zero, once at start-up, so that
+    /// `/metrics` shows them before anything happened: dashboards and alerts see `0`,
+    /// not a missing series. HTTP families have no fixed labels; they appear with the first
+    /// request.
+    public static func announce(factory: any MetricsFactory = MetricsSystem.factory) {
+        Gauge(label: websocketConnectionsActive, factory: factory).record(0)
+        for (names, direction) in [(receivedEvents + [otherEvent], Direction.received), (sentEvents, .sent)] {
+            for name in names {
+                Counter(label: socketIOEventsTotal, dimensions: [("event", name), ("direction", direction.rawValue)], factory: factory)
+                    .increment(by: 0)
+            }
+        }
+        for outcome in callOutcomes {
+            Counter(label: callsTotal, dimensions: [("outcome", outcome)], factory: factory).increment(by: 0)
+        }
+        // A timer is registered, with empty buckets, when it is created.
+        for label in [callSetupDuration, callDuration, eventRelayDuration] {
+            _ = Metrics.Timer(label: label, preferredDisplayUnit: .seconds, factory: factory)
+        }
     }
 
     /// `calls_total{outcome}` plus set-up time (ringing to answered) and duration (answered to end).

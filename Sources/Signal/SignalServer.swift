@@ -58,6 +58,8 @@ public struct SignalServer: Sendable {
     public let io: SocketIOServer
     /// The call protocol on `io`, and the service that runs its timer.
     public let calls: CallSignaling
+    /// Whether tokens still stand for their accounts (`notrack users remove|passwd`).
+    let sessions: AccountSessions
     let logger: Logger
     let startedAt: ContinuousClock.Instant
 
@@ -68,8 +70,9 @@ public struct SignalServer: Sendable {
         self.logger = logger
         self.startedAt = .now
         self.io = SocketIOServer(path: Self.socketIOPath, configuration: configuration.engineIO, logger: logger)
+        self.sessions = AccountSessions(accounts: services.accounts)
         self.calls = CallSignaling(
-            io: io, authenticator: services.authenticator, iceServers: services.iceServers,
+            io: io, authenticator: services.authenticator, sessions: sessions, iceServers: services.iceServers,
             configuration: configuration.calls, isTrustedProxy: hooks.isTrustedProxy, logger: logger)
     }
 
@@ -107,26 +110,29 @@ public struct SignalServer: Sendable {
             accounts: services.accounts,
             startedAt: startedAt
         ).register(on: router)
-        MetricsRoute(exposition: hooks.metricsExposition, isClientAllowed: hooks.isMetricsClientAllowed)
+        MetricsRoute(exposition: hooks.metricsExposition, isClientAllowed: hooks.isMetricsClientAllowed, isTrustedProxy: isTrustedProxy)
             .register(on: router)
         AuthRoutes(
             accounts: services.accounts, authenticator: services.authenticator, hasher: services.hasher,
-            guestAccess: configuration.guestAccess, maxBodyBytes: configuration.maxBodyBytes
+            guestAccess: configuration.guestAccess, registration: configuration.registration,
+            maxBodyBytes: configuration.maxBodyBytes
         ).register(on: router)
-        TURNRoutes(authenticator: services.authenticator, iceServers: services.iceServers).register(on: router)
+        TURNRoutes(authenticator: services.authenticator, sessions: sessions, iceServers: services.iceServers).register(on: router)
         io.addRoutes(to: router)
         APIDocumentationRoutes(configuration: configuration).register(on: router)
         return router
     }
 
     /// The Hummingbird application, serving HTTP and upgrading `/socket.io/` to WebSocket;
-    /// a `Service` for the appliance's service group that also runs the call timer.
+    /// a `Service` for the appliance's service group that also runs the call timer. Its
+    /// metric families exist at zero from here on (`SignalMetrics.announce`).
     public func makeApplication() -> some ApplicationProtocol {
+        SignalMetrics.announce()
         let onListening = hooks.onListening
         let io = self.io
         return Application(
             router: makeRouter(),
-            server: .engineIO([io.engine]),
+            server: .engineIO([io.engine], limits: configuration.connections, isTrustedProxy: hooks.isTrustedProxy),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             services: [calls],
             onServerRunning: { channel in await onListening(channel.localAddress) },

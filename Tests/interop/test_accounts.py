@@ -85,6 +85,71 @@ def test_guest_access_is_off_by_default_and_on_when_configured(appliance_factory
     on.stop()
 
 
+CLOSED = "Registration is closed on this server: ask the administrator to create your account (notrack users add)."
+
+
+def test_registration_can_be_closed_and_root_says_so(appliance_factory):
+    closed = appliance_factory(env={"NOTRACK_AUTH_REGISTRATION": "closed"}).start()
+    refused = register(closed.url)
+    assert refused.status_code == 403
+    assert refused.json() == {"error": {"message": CLOSED, "status": 403}}
+    assert requests.get(closed.url + "/").json()["security"] == {"https": False, "guestAccess": False, "registration": "closed"}
+    closed.stop()
+    opened = appliance_factory().start()
+    assert requests.get(opened.url + "/").json()["security"]["registration"] == "open"
+    assert register(opened.url).status_code == 201
+    opened.stop()
+
+
+def test_production_closes_registration_by_default(tmp_path):
+    env = {"NOTRACK_ENVIRONMENT": "production", "JWT_SECRET": "s" * 40,
+           "NOTRACK_RELAY_PUBLIC_ADDRESS": "203.0.113.10", "NOTRACK_DATA_DIR": str(tmp_path / "data")}
+    checked = run_notrack(["check-config"], env=env, cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    line = next(line for line in checked.stdout.splitlines() if line.startswith("auth.registration"))
+    assert line.split()[1:] == ["closed", "#", "default"]
+    opened = run_notrack(["check-config"], env={**env, "NOTRACK_AUTH_REGISTRATION": "open"}, cwd=tmp_path)
+    assert any(line.startswith("auth.registration") and " open " in line for line in opened.stdout.splitlines())
+
+
+def test_root_reports_the_api_version_and_the_appliance_version(appliance_factory):
+    appliance = appliance_factory().start()
+    body = requests.get(appliance.url + "/").json()
+    appliance.stop()
+    assert body["version"] == "2.2.4"
+    assert body["applianceVersion"] == run_notrack(["version"]).stdout.split()[-1]
+
+
+CONTROL = "must not contain control characters such as NUL or newline"
+
+
+def test_control_characters_never_reach_bcrypt(appliance_factory):
+    """bcrypt stops at NUL: without the check, `password + NUL + anything` logs in."""
+    appliance = appliance_factory().start()
+    with_nul = dict(USER, password=USER["password"] + "\x00anything", confirmPassword=USER["password"] + "\x00anything")
+    refused = register(appliance.url, with_nul)
+    assert refused.json() == {"error": {"message": "password " + CONTROL, "status": 400}}
+    assert register(appliance.url).status_code == 201
+    for username, password, field in [(USER["username"], USER["password"] + "\x00anything", "password"),
+                                      (USER["username"] + "\n", USER["password"], "username"),
+                                      (USER["username"], USER["password"] + "\x7f", "password")]:
+        login = requests.post(appliance.url + "/api/auth/login", json={"username": username, "password": password})
+        assert login.status_code == 400, (username, password)
+        assert login.json() == {"error": {"message": f"{field} {CONTROL}", "status": 400}}
+    appliance.stop()
+
+
+def test_users_cli_refuses_control_characters(tmp_path):
+    env = {"NOTRACK_DATA_DIR": str(tmp_path / "data"), "JWT_SECRET": "s" * 40}
+    nul = run_notrack(["users", "add", "bob@example.com", "--password-stdin"], env=env, cwd=tmp_path, input="Sup3rSecret!\x00x\n")
+    assert nul.returncode != 0 and "password " + CONTROL in nul.stderr
+    escape = run_notrack(["users", "add", "bo\x01b@example.com", "--password-stdin"], env=env, cwd=tmp_path, input="Sup3rSecret!\n")
+    assert escape.returncode != 0 and "username " + CONTROL in escape.stderr
+    assert run_notrack(["users", "add", "bob@example.com", "--password-stdin"], env=env, cwd=tmp_path, input="Sup3rSecret!\n").returncode == 0
+    changed = run_notrack(["users", "passwd", "bob@example.com", "--password-stdin"], env=env, cwd=tmp_path, input="N3wSecret!\x1b[0m\n")
+    assert changed.returncode != 0 and "password " + CONTROL in changed.stderr
+
+
 def test_users_cli_manages_the_same_database(appliance_factory, tmp_path):
     env = {"NOTRACK_DATA_DIR": str(tmp_path / "data"), "JWT_SECRET": "s" * 40}
     added = run_notrack(["users", "add", "bob@example.com", "--password-stdin"], env=env, cwd=tmp_path, input="Sup3rSecret!\n")
@@ -125,3 +190,40 @@ def test_turn_cli_matches_the_api(tmp_path):
     assert explicit.stdout.strip() == "x" * 32
     bad = run_notrack(["turn-credentials", "--user", "a:b"], env=env, cwd=tmp_path)
     assert bad.returncode != 0 and "--user" in bad.stderr
+
+
+def test_users_passwd_and_remove_end_live_sessions_and_old_tokens(appliance_factory, tmp_path):
+    """`notrack users passwd|remove` run beside the service: the old token neither
+    connects nor mints TURN credentials, and its live session ends within seconds."""
+    from phones import Phone
+
+    env = {"NOTRACK_DATA_DIR": str(tmp_path / "data"), "JWT_SECRET": "g" * 40}
+    appliance = appliance_factory(env=env).start()
+    user = {"username": "frank@example.com", "password": "FirstPass123!", "confirmPassword": "FirstPass123!"}
+    first = register(appliance.url, user).json()["token"]
+    phone = Phone(appliance.url, "frank", token=first)
+    phone.wait("ice-servers")
+
+    changed = run_notrack(["users", "passwd", user["username"], "--password-stdin"], env=env, cwd=tmp_path,
+                          input="SecondPass123!\n")
+    assert changed.returncode == 0, changed.stderr
+    assert phone.disconnected.wait(15), "the session of the old password stayed up"
+    assert phone.received("error")[-1]["code"] == "AUTHENTICATION_FAILED"
+    turn = requests.get(appliance.url + "/api/turn/credentials", headers={"Authorization": f"Bearer {first}"})
+    assert turn.status_code == 401
+    refused = Phone(appliance.url, "frank", token=first, connect=False)
+    try:
+        refused.connect()
+        raise AssertionError("a token of the old password connected")
+    except Exception as error:  # python-socketio's ConnectionError
+        assert "Authentication failed" in str(error) or "connect" in str(error).lower()
+
+    second = requests.post(appliance.url + "/api/auth/login",
+                           json={"username": user["username"], "password": "SecondPass123!"}).json()["token"]
+    renewed = Phone(appliance.url, "frank", token=second)
+    renewed.wait("ice-servers")
+    assert run_notrack(["users", "remove", user["username"]], env=env, cwd=tmp_path).returncode == 0
+    assert renewed.disconnected.wait(15), "the session of a removed account stayed up"
+    assert requests.get(appliance.url + "/api/turn/credentials",
+                        headers={"Authorization": f"Bearer {second}"}).status_code == 401
+    assert appliance.stop() == 0

@@ -38,6 +38,28 @@ def test_metrics_parse_and_carry_process_and_http_series(appliance_factory):
     assert any(s.name.endswith("_bucket") and s.labels.get("route") == "/health/live" for s in duration.samples)
 
 
+def test_signaling_families_exist_from_start_up_at_zero(appliance_factory):
+    """Before any connection or call, dashboards and alerts see 0, not a missing series."""
+    appliance = appliance_factory().start()
+    response = requests.get(appliance.url + "/metrics")
+    appliance.stop()
+    parsed = families(response.text)
+    samples = {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
+               for family in parsed.values() for sample in family.samples}
+    assert parsed["websocket_connections_active"].type == "gauge"
+    assert samples[("websocket_connections_active", ())] == 0
+    for direction, events in [("received", ["call-user", "answer-call", "ice-candidate", "end-call", "other"]),
+                              ("sent", ["incoming-call", "call-made", "answer-made", "ice-candidate-received",
+                                        "call-ended", "error"])]:
+        for event in events:
+            assert samples[("socketio_events_total", (("direction", direction), ("event", event)))] == 0, event
+    for outcome in ["answered", "rejected", "cancelled", "timeout", "disconnect"]:
+        assert samples[("calls_total", (("outcome", outcome),))] == 0, outcome
+    for name in ["call_setup_seconds", "call_duration_seconds", "socketio_event_relay_seconds"]:
+        assert parsed[name].type == "histogram", name
+        assert samples[(name + "_count", ())] == 0, name
+
+
 def test_metrics_refused_outside_allow_list(appliance_factory):
     appliance = appliance_factory(env={"NOTRACK_METRICS_ALLOW_FROM": "10.0.0.0/8"}).start()
     response = requests.get(appliance.url + "/metrics")

@@ -1,14 +1,17 @@
 """`/swagger.json` checked by openapi-spec-validator, the running binary checked against it
-by schemathesis, and Swagger UI at `/api-docs` served whole from the box itself.
+by schemathesis, and Swagger UI at `/api-docs` served whole from the box itself (or, without
+its files, our own plain rendering of the document).
 
 Needs the packages of Tests/interop/requirements.txt: run with .venv-test/bin/python,
 which scripts/install-test-deps.sh prepares (scripts/test.sh does both).
 """
+import html
 import json
 import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -116,9 +119,50 @@ def test_swagger_ui_refuses_paths_outside_its_folder(appliance):
         assert response.json()["error"]["status"] == 404
 
 
-def test_missing_swagger_ui_says_how_to_install_it(appliance_factory, tmp_path):
+class TagBalance(HTMLParser):
+    """Checks that every element the page opens is closed, in order."""
+    VOID = {"meta", "br", "hr", "img", "link", "input"}
+
+    def __init__(self):
+        super().__init__()
+        self.open, self.mismatches = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.open or self.open.pop() != tag:
+            self.mismatches.append(tag)
+
+
+def test_without_swagger_ui_the_page_renders_the_document(appliance_factory, tmp_path):
+    """Right after the README's run command: no Swagger UI files, yet /api-docs documents
+    every operation, under the CSP, and says how to get Swagger UI."""
     appliance = appliance_factory(env={"NOTRACK_HTTP_ASSETS_DIR": str(tmp_path / "empty")}).start()
-    response = requests.get(appliance.url + "/api-docs")
+    page = requests.get(appliance.url + "/api-docs")
+    document = requests.get(appliance.url + "/swagger.json").json()
+    asset = requests.get(appliance.url + "/api-docs/swagger-ui-bundle.js")
     appliance.stop()
-    assert response.status_code == 503
-    assert "scripts/fetch-swagger-ui.sh" in response.json()["error"]["message"]
+    assert page.status_code == 200
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "<script" not in page.text.lower() and "src=" not in page.text
+    assert all(url.startswith("#") or url == "/swagger.json" for url in re.findall(r'href="([^"]*)"', page.text))
+    assert "scripts/fetch-swagger-ui.sh" in page.text
+    assert f"<title>NoTrack API {html.escape(document['info']['version'])}</title>" in page.text
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            anchor = html.escape(f"{method}-{path}")
+            assert f'id="{anchor}"' in page.text, anchor
+            section = page.text.split(f'id="{anchor}"', 1)[1].split("</section>", 1)[0]
+            assert html.escape(operation["summary"]) in section
+            for status in operation["responses"]:
+                assert f"<b>{status}</b>" in section, (anchor, status)
+    for name in document["components"]["schemas"]:
+        assert f'id="schema-{name}"' in page.text, name
+    balance = TagBalance()
+    balance.feed(page.text)
+    assert balance.open == [] and balance.mismatches == []
+    assert asset.status_code == 503
+    assert "scripts/fetch-swagger-ui.sh" in asset.json()["error"]["message"]

@@ -28,10 +28,13 @@ struct ApplianceConfiguration: Sendable {
     var allowedOrigins: [String]
     var trustedProxies: [CIDR]
     var maxBodyBytes: Int
+    var httpConnections: HTTPConnectionLimits
     /// Absolute path of the static files served over HTTP (Swagger UI in its `swagger-ui` folder).
     var assetsDirectory: String
     var secret: SecretSource
     var guestAccess: Bool
+    /// `auth.registration`: `open` in development, `closed` in production.
+    var registration: SignalConfiguration.Registration
     var tokenLifetime: Duration
     var bcryptCost: Int
     var authRateLimit: RateLimit

@@ -29,9 +29,14 @@ extension ConfigurationKey {
     static let httpTrustedProxies = Self("http.trustedProxies", isList: true)
     static let httpMaxBodySize = Self("http.maxBodySize")
     static let httpAssetsDir = Self("http.assetsDir")
+    static let httpHeaderTimeout = Self("http.headerTimeout")
+    static let httpIdleTimeout = Self("http.idleTimeout")
+    static let httpMaxConnectionsPerAddress = Self("http.maxConnectionsPerAddress")
+    static let httpMaxConnections = Self("http.maxConnections")
     static let authJWTSecret = Self("auth.jwtSecret", alias: "JWT_SECRET", isSecret: true)
     static let authJWTSecretFile = Self("auth.jwtSecretFile")
     static let authGuestAccess = Self("auth.guestAccess", alias: "GUEST_ACCESS")
+    static let authRegistration = Self("auth.registration")
     static let authTokenLifetime = Self("auth.tokenLifetime")
     static let authBcryptCost = Self("auth.bcryptCost")
     static let rateLimitAuthMax = Self("rateLimit.authMax")
@@ -73,7 +78,8 @@ extension ConfigurationKey {
     /// Every key, in the order `check-config` prints them and `etc/notrack.yaml` documents them.
     static let all: [Self] = [
         .environment, .dataDir, .httpHost, .httpPort, .httpAssetsDir, .httpAllowedOrigins, .httpTrustedProxies, .httpMaxBodySize,
-        .authJWTSecret, .authJWTSecretFile, .authGuestAccess, .authTokenLifetime, .authBcryptCost,
+        .httpHeaderTimeout, .httpIdleTimeout, .httpMaxConnectionsPerAddress, .httpMaxConnections,
+        .authJWTSecret, .authJWTSecretFile, .authGuestAccess, .authRegistration, .authTokenLifetime, .authBcryptCost,
         .rateLimitAuthMax, .rateLimitAuthWindow, .rateLimitAPIMax, .rateLimitAPIWindow,
         .rateLimitSocketEventsMax, .rateLimitSocketEventsWindow, .rateLimitSocketConnectsMax, .rateLimitSocketConnectsWindow,
         .realtimePingInterval, .realtimePingTimeout, .realtimeMaxPayload, .realtimeConnectTimeout, .callsRingTimeout,

@@ -26,6 +26,13 @@ struct ConfigurationLoader {
         let allowedOrigins = reader.readList(.httpAllowedOrigins, default: [], Parse.origin)
         let trustedProxies = reader.readList(.httpTrustedProxies, default: [], Parse.cidr)
         let maxBodyBytes = reader.read(.httpMaxBodySize, default: 100 * 1024, Parse.positiveInteger)
+        let httpDefaults = HTTPConnectionLimits()
+        let httpConnections = HTTPConnectionLimits(
+            headerTimeout: reader.read(.httpHeaderTimeout, default: httpDefaults.headerTimeout, Parse.duration),
+            idleTimeout: reader.read(.httpIdleTimeout, default: httpDefaults.idleTimeout, Parse.duration),
+            maximumPerAddress: reader.read(
+                .httpMaxConnectionsPerAddress, default: httpDefaults.maximumPerAddress, Parse.positiveInteger),
+            maximum: reader.read(.httpMaxConnections, default: httpDefaults.maximum, Parse.positiveInteger))
         let assetsDirectory = absolute(
             reader.read(.httpAssetsDir, default: development ? "./.notrack-assets" : "/usr/share/notrack", Parse.path))
 
@@ -39,6 +46,8 @@ struct ConfigurationLoader {
             inline: inlineSecret, file: secretFile, environment: environment, reader: &reader)
 
         let guestAccess = reader.read(.authGuestAccess, default: false, Parse.bool)
+        // A production box may be on a public IP: nobody signs up unless the operator opens it.
+        let registration = reader.read(.authRegistration, default: development ? .open : .closed, Parse.registration)
         let tokenLifetime = reader.read(.authTokenLifetime, default: Duration.seconds(86_400), Parse.duration)
         let bcryptCost = reader.read(.authBcryptCost, default: 12, Parse.bcryptCost)
         let authRateLimit = RateLimit(
@@ -63,7 +72,11 @@ struct ConfigurationLoader {
         let relayEnabled = reader.read(.relayEnabled, default: true, Parse.bool)
         let relayPort = reader.read(.relayPort, default: 3478, Parse.port)
         let relayAddresses = reader.readList(
-            .relayListenAddresses, default: development ? ["127.0.0.1"] : ["0.0.0.0"], Parse.ipLiteral)
+            .relayListenAddresses, default: Self.relayListenAddresses(httpHost: httpHost, development: development),
+            Parse.ipLiteral)
+        if relayEnabled, let unreachable = Self.loopbackOnlyRelay(relayAddresses, httpHost: httpHost) {
+            reader.warn(.relayListenAddresses, unreachable)
+        }
         let relayPublicAddress = reader.readOptional(.relayPublicAddress, Parse.ipLiteral)?.value
         let relayPublicAddresses = advertisedRelayAddresses(
             configured: relayPublicAddress.flatMap { IPAddress($0) }, listenAddresses: relayEnabled ? relayAddresses : [],
@@ -108,6 +121,16 @@ struct ConfigurationLoader {
         let logFormat = reader.read(.logFormat, default: ApplianceConfiguration.LogFormat.auto, Parse.logFormat)
         let allowFrom = reader.readList(.metricsAllowFrom, default: ClientNetworks.loopbackAndPrivate, Parse.cidr)
 
+        let traps = OperatorTraps(
+            environment: .init(isDevelopment: development, isDefaulted: reader.origin(of: .environment) == .defaulted),
+            httpHost: httpHost, trustedProxies: trustedProxies,
+            secretFile: inlineSecret == nil ? secretFile : nil,
+            configFile: sources.file?.path,
+            inlineSecretKeys: [ConfigurationKey.authJWTSecret, .relayAuthSecret].filter {
+                if case .file = reader.origin(of: $0) { return true } else { return false }
+            },
+            permissions: OperatorTraps.permissions(of:))
+        for warning in traps.warnings { reader.warn(warning) }
         if !reader.problems.isEmpty { return .failure(.init(problems: reader.problems)) }
         return .success(
             ApplianceConfiguration(
@@ -119,9 +142,11 @@ struct ConfigurationLoader {
                 allowedOrigins: allowedOrigins,
                 trustedProxies: trustedProxies,
                 maxBodyBytes: maxBodyBytes,
+                httpConnections: httpConnections,
                 assetsDirectory: assetsDirectory,
                 secret: secret,
                 guestAccess: guestAccess,
+                registration: registration,
                 tokenLifetime: tokenLifetime,
                 bcryptCost: bcryptCost,
                 authRateLimit: authRateLimit,
@@ -139,6 +164,25 @@ struct ConfigurationLoader {
                 report: reader.report,
                 warnings: reader.warnings
             ))
+    }
+
+    /// Unless configured, the relay listens where the HTTP listener does, so that `HOST`
+    /// moves both: a box whose API answers on its LAN address must relay there too. A
+    /// wildcard `::` adds `0.0.0.0` (the relay's IPv6 listeners serve IPv6 only); a host
+    /// name falls back to the environment's default.
+    static func relayListenAddresses(httpHost: String, development: Bool) -> [String] {
+        guard let address = IPAddress(httpHost) else { return development ? ["127.0.0.1"] : ["0.0.0.0"] }
+        return address.isUnspecified && address.family == .ipv6 ? ["0.0.0.0", "::"] : [httpHost]
+    }
+
+    /// A relay reachable only on loopback behind an API reachable from elsewhere: clients
+    /// get TURN servers they cannot reach, and their calls fail without saying why.
+    static func loopbackOnlyRelay(_ relayAddresses: [String], httpHost: String) -> String? {
+        let relay = relayAddresses.compactMap { IPAddress($0) }
+        guard !relay.isEmpty, relay.allSatisfy({ PeerAddressCategory.of($0) == .loopback }) else { return nil }
+        if let api = IPAddress(httpHost), PeerAddressCategory.of(api) == .loopback { return nil }
+        if httpHost == "localhost" { return nil }
+        return "lists only loopback (\(relayAddresses.joined(separator: ", "))) while the API listens on \(httpHost): clients elsewhere are given TURN servers they cannot reach and their calls fail. Set relay.listenAddresses (NOTRACK_RELAY_LISTEN_ADDRESSES) to an address they reach, or leave it unset to follow http.host"
     }
 
     /// What the relay advertises in XOR-RELAYED-ADDRESS: `relay.publicAddress` when set, and for
@@ -251,6 +295,10 @@ struct ValueReader {
 
     mutating func warn(_ key: ConfigurationKey, _ message: String) {
         warnings.append(.init(key: key.name, message: message))
+    }
+
+    mutating func warn(_ warning: ConfigurationProblem) {
+        warnings.append(warning)
     }
 
     func origin(of key: ConfigurationKey) -> ConfigurationSources.Origin {

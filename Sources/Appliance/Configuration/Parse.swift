@@ -83,6 +83,10 @@ enum Parse {
         oneOf(raw, DeploymentEnvironment.allCases)
     }
 
+    static func registration(_ raw: String) -> Result<SignalConfiguration.Registration, Failure> {
+        oneOf(raw, SignalConfiguration.Registration.allCases)
+    }
+
     static func logFormat(_ raw: String) -> Result<ApplianceConfiguration.LogFormat, Failure> {
         oneOf(raw, ApplianceConfiguration.LogFormat.allCases)
     }

@@ -40,13 +40,15 @@ struct ApplianceRuntime {
                 environment: configuration.environment,
                 version: Version.string,
                 guestAccess: configuration.guestAccess,
+                registration: configuration.registration,
                 allowedOrigins: configuration.allowedOrigins,
                 authRateLimit: configuration.authRateLimit,
                 apiRateLimit: configuration.apiRateLimit,
                 maxBodyBytes: configuration.maxBodyBytes,
                 engineIO: configuration.engineIO,
                 calls: configuration.calls,
-                assetsDirectory: configuration.assetsDirectory
+                assetsDirectory: configuration.assetsDirectory,
+                connections: configuration.httpConnections
             ),
             services: signalServices,
             hooks: .init(

@@ -23,10 +23,13 @@ struct HealthRoutes {
     func serviceInfo(now: Date) -> HealthReport.ServiceInfo {
         .init(
             timestamp: HealthReport.timestamp(now),
-            version: configuration.version,
+            version: OpenAPIDocument.referenceVersion,
+            applianceVersion: configuration.version,
             environment: configuration.environment.rawValue,
             features: features,
-            security: .init(https: configuration.https, guestAccess: configuration.guestAccess),
+            security: .init(
+                https: configuration.https, guestAccess: configuration.guestAccess,
+                registration: configuration.registration.rawValue),
             redis: .init(enabled: false, status: .disabled, connected: false)
         )
     }

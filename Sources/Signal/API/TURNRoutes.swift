@@ -6,11 +6,12 @@ import Hummingbird
 /// user named by the bearer token (DESIGN.md, "Credentials").
 struct TURNRoutes {
     let authenticator: JWTAuthenticator
+    let sessions: AccountSessions?
     let iceServers: any ICEServerProvider
 
     func register(on router: Router<SignalRequestContext>) {
         router.get("/api/turn/credentials") { request, _ in
-            let claims = try await BearerToken.verify(request, with: authenticator)
+            let claims = try await BearerToken.verify(request, with: authenticator, sessions: sessions)
             return iceServers.iceServers(for: claims.extension, host: RequestHost.name(of: request), now: Date())
         }
     }
@@ -20,15 +21,23 @@ extension ICEConfiguration: ResponseEncodable {}
 
 /// The `Authorization: Bearer <JWT>` check shared by every protected route.
 enum BearerToken {
-    static func verify(_ request: Request, with authenticator: JWTAuthenticator) async throws -> SessionClaims {
+    /// The token's claims, if it is valid and (with `sessions`) its account still stands.
+    static func verify(
+        _ request: Request, with authenticator: JWTAuthenticator, sessions: AccountSessions? = nil
+    ) async throws -> SessionClaims {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw unauthorized("Missing bearer token: send Authorization: Bearer <token>")
         }
+        let claims: SessionClaims
         do {
-            return try await authenticator.verify(String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
+            claims = try await authenticator.verify(String(header.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces))
         } catch {
             throw unauthorized("Invalid or expired token")
         }
+        if let sessions, await !sessions.isCurrent(claims) {
+            throw unauthorized("This token's account was removed or its password changed: log in again")
+        }
+        return claims
     }
 
     private static func unauthorized(_ message: String) -> HTTPError {

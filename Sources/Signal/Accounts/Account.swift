@@ -8,6 +8,8 @@ public struct Account: Sendable, Equatable {
     public var passwordHash: String
     public var `extension`: ExtensionNumber
     public var createdAt: Date
+    /// Bumped by every password change: tokens issued with an older one are refused.
+    public var tokenGeneration: Int = 0
 }
 
 /// Why the account store refused a change.

@@ -41,6 +41,13 @@ enum AccountDatabase {
                 table.primaryKey("extension", .text)
             }
         }
+        // A token carries its account's generation; changing the password bumps it, so
+        // tokens issued before stop working (docs/api-notes.md "Tokens").
+        migrator.registerMigration("v2: token generation") { db in
+            try db.alter(table: "account") { table in
+                table.add(column: "tokenGeneration", .integer).notNull().defaults(to: 0)
+            }
+        }
         return migrator
     }
 }

@@ -50,10 +50,31 @@ public struct AccountStore: Sendable {
         }
     }
 
+    /// Sets a new password hash and ends every token issued before (a new generation).
     public func updatePassword(username: String, passwordHash: String) async throws {
         try await pool.write { db in
-            try db.execute(sql: "UPDATE account SET passwordHash = ? WHERE usernameKey = ?", arguments: [passwordHash, Self.key(username)])
+            try db.execute(
+                sql: "UPDATE account SET passwordHash = ?, tokenGeneration = tokenGeneration + 1 WHERE usernameKey = ?",
+                arguments: [passwordHash, Self.key(username)])
             if db.changesCount == 0 { throw AccountError.notFound }
+        }
+    }
+
+    /// Every account's token generation by id: what tokens must carry to stay valid.
+    public func tokenGenerations() async throws -> [Int64: Int] {
+        try await pool.read { db in
+            var generations: [Int64: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, tokenGeneration FROM account") {
+                generations[row["id"]] = row["tokenGeneration"]
+            }
+            return generations
+        }
+    }
+
+    /// One account's token generation; nil once the account is removed.
+    public func tokenGeneration(id: Int64) async throws -> Int? {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT tokenGeneration FROM account WHERE id = ?", arguments: [id])
         }
     }
 
@@ -97,6 +118,8 @@ public struct AccountStore: Sendable {
 
     private static func account(_ row: Row) -> Account? {
         guard let number = ExtensionNumber(row["extension"]) else { return nil }
-        return Account(id: row["id"], username: row["username"], passwordHash: row["passwordHash"], extension: number, createdAt: row["createdAt"])
+        return Account(
+            id: row["id"], username: row["username"], passwordHash: row["passwordHash"], extension: number,
+            createdAt: row["createdAt"], tokenGeneration: row["tokenGeneration"])
     }
 }

@@ -1,6 +1,7 @@
 /// The validation rules of `POST /api/auth/register` (API reference): the username is an
 /// email address of 3–255 characters; the password has at least 8 characters with an
-/// uppercase letter, a lowercase letter and a digit; `confirmPassword` matches.
+/// uppercase letter, a lowercase letter and a digit; `confirmPassword` matches. Neither
+/// holds a control character. `notrack users add|passwd` hold accounts to the same rules.
 public enum RegistrationRules {
     /// bcrypt reads only the first 72 bytes of a password; longer ones are refused rather
     /// than silently truncated.
@@ -15,6 +16,8 @@ public enum RegistrationRules {
     }
 
     public static func usernameProblems(_ username: String) -> [String] {
+        // Alone: the email rules would only repeat it less clearly.
+        if let problem = controlCharacterProblem("username", username) { return [problem] }
         guard (3...255).contains(username.count) else { return ["username must be 3 to 255 characters"] }
         return isEmail(username) ? [] : ["username must be a valid email address"]
     }
@@ -26,7 +29,24 @@ public enum RegistrationRules {
         if !password.contains(where: \.isUppercase) { problems.append("password must include an uppercase letter") }
         if !password.contains(where: \.isLowercase) { problems.append("password must include a lowercase letter") }
         if !password.contains(where: \.isNumber) { problems.append("password must include a number") }
+        if let problem = controlCharacterProblem("password", password) { problems.append(problem) }
         return problems
+    }
+
+    /// The one rule a login holds credentials to (older accounts may predate the others):
+    /// bcrypt stops at a NUL byte, so `secret\0anything` would match `secret`, and other
+    /// control characters are never typed on purpose.
+    static func controlCharacterProblems(username: String, password: String) -> [String] {
+        [controlCharacterProblem("username", username), controlCharacterProblem("password", password)].compactMap { $0 }
+    }
+
+    /// Unicode general category Cc: U+0000–U+001F and U+007F–U+009F.
+    static func containsControlCharacter(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    private static func controlCharacterProblem(_ field: String, _ text: String) -> String? {
+        containsControlCharacter(text) ? "\(field) must not contain control characters such as NUL or newline" : nil
     }
 
     /// A practical email check, as validator.js's `isEmail` judges the common cases: one

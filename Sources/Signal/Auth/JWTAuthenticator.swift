@@ -32,13 +32,17 @@ public struct JWTAuthenticator: Sendable {
     }
 
     /// Issues a token; `iat` and `exp` are whole seconds, as JWT NumericDate carries them.
-    public func issue(extension number: ExtensionNumber, subject: String, now: Date = Date()) async throws -> (token: String, claims: SessionClaims) {
+    /// `generation` is the account's token generation (none for guests).
+    public func issue(
+        extension number: ExtensionNumber, subject: String, generation: Int? = nil, now: Date = Date()
+    ) async throws -> (token: String, claims: SessionClaims) {
         let now = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
         let claims = SessionClaims(
             extension: number,
             sub: .init(value: subject),
             iat: .init(value: now),
-            exp: .init(value: now.addingTimeInterval(TimeInterval(lifetime.components.seconds))))
+            exp: .init(value: now.addingTimeInterval(TimeInterval(lifetime.components.seconds))),
+            gen: generation)
         return (try await keys.sign(claims), claims)
     }
 

@@ -50,6 +50,11 @@ public struct EngineIOConfiguration: Sendable, Equatable {
     public var maxBufferedBytes: Int
     /// Origins allowed for long-polling (CORS) and for the WebSocket upgrade.
     public var allowedOrigins: AllowedOrigins
+    /// Sessions that have not sent their first message yet (a Socket.IO client's CONNECT,
+    /// with its token, comes at once), per client address (IPv6: per /64) and in total:
+    /// a handshake needs no token, so these caps are what bounds a flood of them.
+    public var maximumPendingPerAddress = 32
+    public var maximumPending = 4096
 
     /// The longest the server's one timer sleeps (it wakes earlier for a due deadline): a
     /// tenth of the shortest heartbeat period, between 5 ms and 500 ms.

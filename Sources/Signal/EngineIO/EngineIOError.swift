@@ -18,6 +18,9 @@ public enum EngineIOError: Error, Equatable, Sendable {
     case unsupportedProtocolVersion
     /// A POST body larger than `maxPayload`.
     case payloadTooLarge
+    /// A handshake while too many sessions of the address (or in all) wait for their
+    /// first message (`EngineIOConfiguration.maximumPendingPerAddress`).
+    case tooManyPendingSessions
 
     /// The reference server's numeric code (`payloadTooLarge` has none there: it uses `badRequest`'s).
     public var code: Int {
@@ -25,7 +28,7 @@ public enum EngineIOError: Error, Equatable, Sendable {
         case .unknownTransport: 0
         case .unknownSessionID: 1
         case .badHandshakeMethod: 2
-        case .badRequest, .payloadTooLarge: 3
+        case .badRequest, .payloadTooLarge, .tooManyPendingSessions: 3
         case .forbidden: 4
         case .unsupportedProtocolVersion: 5
         }
@@ -40,14 +43,17 @@ public enum EngineIOError: Error, Equatable, Sendable {
         case .forbidden: "Forbidden"
         case .unsupportedProtocolVersion: "Unsupported protocol version"
         case .payloadTooLarge: "Payload too large"
+        case .tooManyPendingSessions: "Too many sessions waiting to connect; retry shortly"
         }
     }
 
-    /// The HTTP status: 403 for a refused origin, 413 for an oversized body, 400 otherwise.
+    /// The HTTP status: 403 for a refused origin, 413 for an oversized body, 503 for a
+    /// handshake over the caps, 400 otherwise.
     public var httpStatus: Int {
         switch self {
         case .forbidden: 403
         case .payloadTooLarge: 413
+        case .tooManyPendingSessions: 503
         default: 400
         }
     }

@@ -5,9 +5,12 @@ import Foundation
 enum HealthReport {
     /// `GET /`: what runs here and how it is set up.
     struct ServiceInfo: Codable, Equatable {
+        /// The reference's `https` and `guestAccess`, and `registration` (`open` or
+        /// `closed`), so a client knows before asking whether it may sign up.
         struct Security: Codable, Equatable {
             var https: Bool
             var guestAccess: Bool
+            var registration: String
         }
         struct Redis: Codable, Equatable {
             var enabled: Bool
@@ -17,7 +20,11 @@ enum HealthReport {
         var service = "Audio Calling Web App - Signaling Server"
         var status = "running"
         var timestamp: String
+        /// The API reference's version this server implements, as the reference's own
+        /// example shows it, so clients can tell which contract they talk to.
         var version: String
+        /// The appliance's own version (`notrack version`).
+        var applianceVersion: String
         var environment: String
         var features: [String]
         var security: Security

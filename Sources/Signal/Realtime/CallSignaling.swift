@@ -49,6 +49,8 @@ public final class CallSignaling: Service, Sendable {
 
     let io: SocketIOServer
     let authenticator: JWTAuthenticator
+    /// Whether registered users' tokens still stand for their accounts; nil: not checked.
+    let sessions: AccountSessions?
     let iceServers: any ICEServerProvider
     let isTrustedProxy: @Sendable (String) -> Bool
     let logger: Logger
@@ -56,11 +58,13 @@ public final class CallSignaling: Service, Sendable {
     private let limits: Mutex<Limits>
 
     public init(
-        io: SocketIOServer, authenticator: JWTAuthenticator, iceServers: any ICEServerProvider,
-        configuration: Configuration, isTrustedProxy: @escaping @Sendable (String) -> Bool, logger: Logger
+        io: SocketIOServer, authenticator: JWTAuthenticator, sessions: AccountSessions? = nil,
+        iceServers: any ICEServerProvider, configuration: Configuration,
+        isTrustedProxy: @escaping @Sendable (String) -> Bool, logger: Logger
     ) {
         self.io = io
         self.authenticator = authenticator
+        self.sessions = sessions
         self.iceServers = iceServers
         self.isTrustedProxy = isTrustedProxy
         self.logger = logger
@@ -80,11 +84,18 @@ public final class CallSignaling: Service, Sendable {
         }
     }
 
-    /// The sweep loop: ring timeouts and expired tokens, once a second until shutdown.
+    /// The sweep loop: ring timeouts and expired tokens once a second, revoked accounts
+    /// as often as the account snapshot ages, until shutdown.
     public func run() async throws {
+        var lastRefresh = ContinuousClock.now
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             try? await Task.sleep(for: .seconds(1))
             sweep(now: Date())
+            if let sessions, ContinuousClock.now - lastRefresh >= sessions.maximumAge {
+                lastRefresh = .now
+                await sessions.refresh()
+                endRevokedSessions(sessions)
+            }
         }
         // Shutting down: every Engine.IO session is closed, so clients reconnect elsewhere.
         io.close()
@@ -116,10 +127,18 @@ public final class CallSignaling: Service, Sendable {
         } catch {
             throw Self.authenticationFailed("Invalid or expired token")
         }
-        handshake.data = [
+        if let sessions, await !sessions.isCurrent(claims) {
+            throw Self.authenticationFailed("This token's account was removed or its password changed: log in again")
+        }
+        var data: [String: JSONValue] = [
             "extension": .string(claims.extension.rawValue),
             "expiresAt": .number(claims.exp.value.timeIntervalSince1970),
         ]
+        if let (id, generation) = claims.account {
+            data["account"] = .number(Double(id))
+            data["generation"] = .number(Double(generation))
+        }
+        handshake.data = .object(data)
     }
 
     static func authenticationFailed(_ message: String) -> SocketIOConnectError {
@@ -130,7 +149,8 @@ public final class CallSignaling: Service, Sendable {
         guard let number = Self.extensionNumber(of: socket), let expiresAt = socket.data["expiresAt"]?.doubleValue else { return }
         let now = Date()
         let (replaced, deliveries) = state.withLock { state -> (PresenceRegistry.Session?, [Delivery]) in
-            let replaced = state.presence.register(number, socketID: socket.id, expiresAt: Date(timeIntervalSince1970: expiresAt))
+            let replaced = state.presence.register(
+                number, socketID: socket.id, expiresAt: Date(timeIntervalSince1970: expiresAt), account: Self.account(of: socket))
             guard replaced != nil else { return (nil, []) }
             // The older session's calls cannot continue on the new one.
             return (replaced, record(state.calls.disconnect(number, now: now)))
@@ -228,6 +248,35 @@ public final class CallSignaling: Service, Sendable {
             socket.disconnect(closeConnection: true)
         }
         deliver(deliveries)
+    }
+
+    /// Ends the sessions of accounts removed or given a new password since their token.
+    func endRevokedSessions(_ sessions: AccountSessions) {
+        let now = Date()
+        let (revoked, deliveries) = state.withLock { state -> ([PresenceRegistry.Session], [Delivery]) in
+            let revoked = state.presence.revoked { sessions.isCurrent(account: $0.id, generation: $0.generation) }
+            var deliveries: [Delivery] = []
+            for (number, session) in revoked {
+                _ = state.presence.unregister(number, socketID: session.socketID)
+                deliveries += record(state.calls.disconnect(number, now: now))
+            }
+            return (revoked.map(\.1), deliveries)
+        }
+        for session in revoked {
+            guard let socket = io.socket(id: session.socketID) else { continue }
+            socket.emit("error", [SignalingErrorCode.body(
+                .authenticationFailed, "Your account was removed or its password changed; log in again")])
+            socket.disconnect(closeConnection: true)
+        }
+        deliver(deliveries)
+        if !revoked.isEmpty { logger.info("revoked sessions ended", metadata: ["count": "\(revoked.count)"]) }
+    }
+
+    static func account(of socket: SocketIOSocket) -> PresenceRegistry.Account? {
+        guard let id = socket.data["account"]?.doubleValue, let generation = socket.data["generation"]?.doubleValue else {
+            return nil
+        }
+        return PresenceRegistry.Account(id: Int64(id), generation: Int(generation))
     }
 
     // MARK: - Delivery

@@ -38,6 +38,8 @@ public final class EngineIOConnection: DeadlineTarget {
     public let request: EngineIOHandshakeRequest
     let server: EngineIOServer
     let state: Mutex<State>
+    /// The server's pending-session place, given back at the first message or the close.
+    private let pending: PendingHandshake
     /// What the WebSockets received, for the delegate, in order: a WebSocket's handler
     /// cannot await it, and this queue holds a task only while it has work.
     let inbound = SerialJobQueue<Inbound>(
@@ -53,10 +55,11 @@ public final class EngineIOConnection: DeadlineTarget {
         var readAt: ContinuousClock.Instant? = nil
     }
 
-    init(session: EngineIOSession, request: EngineIOHandshakeRequest, server: EngineIOServer) {
+    init(session: EngineIOSession, request: EngineIOHandshakeRequest, server: EngineIOServer, pending: PendingHandshake) {
         self.id = session.id
         self.request = request
         self.server = server
+        self.pending = pending
         self.state = Mutex(State(session: session))
     }
 
@@ -123,8 +126,10 @@ public final class EngineIOConnection: DeadlineTarget {
             case .opened:
                 await server.delegate.engineIOConnectionOpened(self)
             case .deliver(let message):
+                pending.release()
                 await server.delegate.engineIOConnection(self, received: message)
             case .closed(let reason):
+                pending.release()
                 server.remove(self)
                 await server.delegate.engineIOConnectionClosed(self, reason: reason)
             }

@@ -13,7 +13,8 @@ import NIOWebSocket
 /// `EngineIOWebSocketHandler` and the session objects (no task, no task stack).
 ///
 /// A plain `GET` on the same path is not an upgrade and reaches the router (long-polling).
-/// An upgrade that no server takes, or that one refuses, gets a bare 400.
+/// An upgrade that no server takes, or that one refuses, gets a bare 400. An upgrade on a
+/// later request of a kept-alive connection is `EngineIOLateUpgradeHandler`'s.
 public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     public struct Value: ServerChildChannelValue {
         /// The HTTP connection for the router, or `nil` once the connection is handled in
@@ -25,10 +26,19 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     public let responder: HTTPChannelHandler.Responder
     let servers: [EngineIOServer]
     let configuration: HTTP1Channel.Configuration
+    let limits: HTTPConnectionLimits
+    let admission: HTTPConnectionAdmission
 
-    public init(responder: @escaping HTTPChannelHandler.Responder, servers: [EngineIOServer], configuration: HTTP1Channel.Configuration = .init()) {
+    init(
+        responder: @escaping HTTPChannelHandler.Responder, servers: [EngineIOServer], limits: HTTPConnectionLimits,
+        admission: HTTPConnectionAdmission
+    ) {
         self.responder = responder
         self.servers = servers
+        self.limits = limits
+        self.admission = admission
+        var configuration = HTTP1Channel.Configuration(idleTimeout: .init(limits.idleTimeout))
+        configuration.httpDecoder.maxHeaderListSize = limits.maximumHeaderBytes
         self.configuration = configuration
     }
 
@@ -39,11 +49,15 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
 
     public func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            guard admission.admit(channel) else {
+                channel.close(promise: nil)
+                return Value(http: channel.eventLoop.makeSucceededFuture(nil), channel: channel)
+            }
             try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
             // The decision, made before the 101, for the pipeline set up after it.
             let decision = NIOLoopBoundBox<EngineIOServer.WebSocketUpgrade?>(nil, eventLoop: channel.eventLoop)
             let webSocket = NIOTypedWebSocketServerUpgrader<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>?>(
-                maxFrameSize: servers.map(\.configuration.maxPayload).max() ?? 1 << 20,
+                maxFrameSize: maxFrameSize,
                 shouldUpgrade: { channel, head in
                     let upgrade = Self.decide(head, channel: channel, servers: servers)
                     decision.value = upgrade
@@ -82,6 +96,8 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             pipeline.decoderConfiguration.maxHeaderListSize = configuration.httpDecoder.maxHeaderListSize
             pipeline.decoderConfiguration.maxHeaderFieldCount = configuration.httpDecoder.maxHeaderFieldCount
             let http = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: pipeline)
+            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(HTTPRequestTimeoutHandler(limits: limits), position: .after(decoder))
             return Value(http: http, channel: channel)
         }
     }
@@ -90,6 +106,9 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         guard let http = try? await value.http.get() else { return }
         await handleHTTP(asyncChannel: http, logger: logger)
     }
+
+    /// The largest WebSocket frame any of the servers accepts.
+    var maxFrameSize: Int { servers.map(\.configuration.maxPayload).max() ?? 1 << 20 }
 
     /// The first server that serves the path decides; an upgrade on any other path is refused.
     static func decide(_ head: HTTPRequestHead, channel: any Channel, servers: [EngineIOServer]) -> EngineIOServer.WebSocketUpgrade {
@@ -103,6 +122,7 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     /// The request goes on to Hummingbird's HTTP handling.
     private func http(_ channel: any Channel, logger: Logger) throws -> NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart> {
         let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(EngineIOLateUpgradeHandler(servers: servers, maxFrameSize: maxFrameSize))
         try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
         try pipeline.addHandlers(configuration.additionalChannelHandlers())
         try pipeline.addHandler(HTTPConnectionStateHandler(idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
@@ -139,8 +159,15 @@ private struct RefusalNoting<Upgrader: NIOTypedHTTPServerProtocolUpgrader>: NIOT
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with the WebSocket transport of these Engine.IO servers
-    /// (`EngineIOHTTPChannel`); give it to Hummingbird's `Application(router:server:)`.
-    public static func engineIO(_ servers: [EngineIOServer], configuration: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
-        .init { responder in EngineIOHTTPChannel(responder: responder, servers: servers, configuration: configuration) }
+    /// (`EngineIOHTTPChannel`), within `limits`; give it to Hummingbird's
+    /// `Application(router:server:)`.
+    public static func engineIO(
+        _ servers: [EngineIOServer], limits: HTTPConnectionLimits = .init(),
+        isTrustedProxy: @escaping @Sendable (String) -> Bool = { _ in false }
+    ) -> HTTPServerBuilder {
+        let admission = HTTPConnectionAdmission(limits: limits, isTrustedProxy: isTrustedProxy)
+        return .init { responder in
+            EngineIOHTTPChannel(responder: responder, servers: servers, limits: limits, admission: admission)
+        }
     }
 }

@@ -80,7 +80,10 @@ extension EngineIOServer {
         let handshakeRequest = EngineIOHandshakeRequest(
             headers: request.headers, query: query, remoteAddress: remoteAddress, transport: .polling,
             authority: request.head.authority)
-        let connection = open(transport: .polling, request: handshakeRequest)
+        guard let pending = admitHandshake(from: remoteAddress) else {
+            return Self.errorResponse(.tooManyPendingSessions, origin: origin)
+        }
+        let connection = open(transport: .polling, request: handshakeRequest, pending: pending)
         let handshake = connection.state.withLock { $0.session.handshake }
         await delegate.engineIOConnectionOpened(connection)
         return Self.textResponse(EngineIOPayload.encode([handshake.packet]), contentType: "text/plain; charset=UTF-8", origin: origin)

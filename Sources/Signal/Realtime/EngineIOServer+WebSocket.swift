@@ -30,8 +30,10 @@ extension EngineIOServer {
         let handshakeRequest = EngineIOHandshakeRequest(
             headers: request.headerFields, query: query,
             remoteAddress: channel.remoteAddress?.ipAddress, transport: .websocket, authority: request.authority)
+        guard let pending = admitHandshake(from: handshakeRequest.remoteAddress) else { return .refused }
+        channel.closeFuture.whenComplete { _ in pending.release() }  // an upgrade that never opened
         return .accepted(handler) { [self] in
-            let connection = open(transport: .websocket, request: handshakeRequest)
+            let connection = open(transport: .websocket, request: handshakeRequest, pending: pending)
             handler.attach(connection)
             connection.openOnWebSocket(pipe)
             Self.whenClosed(channel, connection: connection, pipe: pipe)

@@ -13,6 +13,8 @@ public final class EngineIOServer: Sendable {
     let delegate: any EngineIOServerDelegate
     let logger: Logger
     private let sessions = Mutex<[String: EngineIOConnection]>([:])
+    /// Sessions that have not sent their first message, by client address.
+    private let pending: Mutex<ConnectionCounts>
     private let nextWebSocketID = Atomic<Int>(0)
     /// The one timer of every session's heartbeat and timeouts.
     let deadlines: DeadlineSweeper
@@ -28,6 +30,8 @@ public final class EngineIOServer: Sendable {
         self.delegate = delegate
         self.logger = logger
         self.deadlines = DeadlineSweeper(maxSleep: configuration.timerMaxSleep)
+        self.pending = Mutex(ConnectionCounts(
+            maximumPerAddress: configuration.maximumPendingPerAddress, maximum: configuration.maximumPending))
     }
 
     /// The live session with this `sid`.
@@ -46,10 +50,22 @@ public final class EngineIOServer: Sendable {
         return trimmed(requestPath) == trimmed(path[...])
     }
 
-    /// Opens a session and registers it.
-    func open(transport: EngineIOTransport, request: EngineIOHandshakeRequest) -> EngineIOConnection {
+    /// Takes a pending-session place for a handshake from `remoteAddress`; nil when the
+    /// address (or the server) has no place left.
+    func admitHandshake(from remoteAddress: String?) -> PendingHandshake? {
+        let key = ClientAddress.rateLimitKey(remoteAddress ?? "unknown")
+        guard pending.withLock({ $0.admit(key) }) else { return nil }
+        return PendingHandshake(key: key, server: self)
+    }
+
+    fileprivate func releaseHandshake(_ key: String) {
+        pending.withLock { $0.release(key) }
+    }
+
+    /// Opens a session and registers it, holding the place `admitHandshake` took.
+    func open(transport: EngineIOTransport, request: EngineIOHandshakeRequest, pending: PendingHandshake) -> EngineIOConnection {
         let session = EngineIOSession(id: SessionID.make(), transport: transport, configuration: configuration, now: .now)
-        let connection = EngineIOConnection(session: session, request: request, server: self)
+        let connection = EngineIOConnection(session: session, request: request, server: self, pending: pending)
         sessions.withLock { $0[connection.id] = connection }
         connection.startTimer()
         logger.debug("engine.io session opened", metadata: ["sid": "\(connection.id)", "transport": "\(transport.rawValue)"])
@@ -71,5 +87,23 @@ public final class EngineIOServer: Sendable {
     public func closeAll() {
         let all = sessions.withLock { Array($0.values) }
         for connection in all { connection.close(.serverClosed) }
+    }
+}
+
+/// A session's place among those waiting for their first message, given back once:
+/// when the first message arrives, when the session ends, or when the WebSocket that was
+/// to open it closes first.
+final class PendingHandshake: Sendable {
+    private let key: String
+    private let server: EngineIOServer
+    private let released = Atomic<Bool>(false)
+
+    fileprivate init(key: String, server: EngineIOServer) {
+        self.key = key
+        self.server = server
+    }
+
+    func release() {
+        if !released.exchange(true, ordering: .relaxed) { server.releaseHandshake(key) }
     }
 }

@@ -110,4 +110,18 @@ import Testing
         #expect(warning.message.contains("three times"))
         #expect(try load(["NOTRACK_RELAY_REALM": "office42"], host: host).warnings.isEmpty)
     }
+
+    /// `HOST` moves the API; unless told otherwise the relay follows, so that the TURN
+    /// servers clients get are ones they can reach.
+    @Test func theRelayListensWhereTheAPIDoesUnlessTold() throws {
+        let host = Self.host([("eth0", "1.2.3.20")], route: ["1.2.3.20"])
+        #expect(try load(["HOST": "1.2.3.20"], host: host).relay.listenAddresses == ["1.2.3.20"])
+        #expect(try load(["HOST": "::"], host: host).relay.listenAddresses == ["0.0.0.0", "::"])
+        #expect(try load([:], host: host).relay.listenAddresses == ["127.0.0.1"])
+        let told = try load(["HOST": "1.2.3.20", "NOTRACK_RELAY_LISTEN_ADDRESSES": "127.0.0.1"], host: host)
+        #expect(told.relay.listenAddresses == ["127.0.0.1"])
+        let warning = try #require(told.warnings.first { $0.key == "relay.listenAddresses" })
+        #expect(warning.message.contains("cannot reach"))
+        #expect(try load(["NOTRACK_RELAY_LISTEN_ADDRESSES": "127.0.0.1"], host: host).warnings.isEmpty)
+    }
 }

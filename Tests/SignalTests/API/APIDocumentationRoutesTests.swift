@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -88,13 +89,39 @@ import Testing
     ])
     func missingAssetsAnswer503SayingHowToInstallThem(environment: DeploymentEnvironment, advice: String) async throws {
         try await testRouter(try await makeSignal(environment: environment, assetsDirectory: "/nonexistent/assets")) { client in
-            for uri in ["/api-docs", "/api-docs/swagger-ui-bundle.js"] {
-                try await client.execute(uri: uri, method: .get) { response in
-                    #expect(response.status == .serviceUnavailable)
-                    let error = try #require(try json(response.body)["error"] as? [String: Any])
-                    #expect(error["status"] as? Int == 503)
-                    #expect((error["message"] as? String)?.contains(advice) == true)
+            try await client.execute(uri: "/api-docs/swagger-ui-bundle.js", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                let error = try #require(try json(response.body)["error"] as? [String: Any])
+                #expect(error["status"] as? Int == 503)
+                #expect((error["message"] as? String)?.contains(advice) == true)
+            }
+            try await client.execute(uri: "/api-docs", method: .get) { response in
+                #expect(String(buffer: response.body).contains(OpenAPIHTMLPage.escape(advice)))
+            }
+        }
+    }
+
+    /// Right after `swift run notrack`, with no Swagger UI: the page is the document itself,
+    /// readable, self-contained and without script, under the appliance's CSP.
+    @Test(arguments: ["/api-docs", "/api-docs/", "/api-docs/index.html"])
+    func withoutSwaggerUIThePageRendersTheDocument(uri: String) async throws {
+        try await testRouter(try await makeSignal(assetsDirectory: "/nonexistent/assets")) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(response.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("script-src 'self'") == true)
+                let page = String(buffer: response.body)
+                #expect(page.hasPrefix("<!DOCTYPE html>"))
+                #expect(page.contains("<title>NoTrack API 9.9.9</title>"))
+                for path in OpenAPIDocumentTests.operations.map(\.path) {
+                    #expect(page.contains("<code>\(OpenAPIHTMLPage.escape(path))</code>"), "\(path) missing")
                 }
+                #expect(page.contains("<span class=\"method\">POST</span> <code>/api/auth/register</code>"))
+                #expect(page.contains("id=\"schema-RegisterRequest\""))
+                #expect(page.contains("<b>409</b>"))
+                #expect(!page.lowercased().contains("<script"))
+                #expect(!page.contains("src="))
+                #expect(page.matches(of: /href="([^"]*)"/).allSatisfy { $0.1.hasPrefix("#") || $0.1 == "/swagger.json" })
             }
         }
     }

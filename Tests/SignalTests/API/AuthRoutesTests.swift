@@ -120,6 +120,57 @@ func errorMessage(_ buffer: ByteBuffer) throws -> String? {
         }
     }
 
+    @Test func closedRegistrationAnswers403SayingWhoAddsAccounts() async throws {
+        try await testRouter(try await makeSignal(registration: .closed)) { client in
+            for request in [body(registration), ByteBuffer(string: "{not json")] {
+                try await client.execute(uri: "/api/auth/register", method: .post, headers: jsonHeaders, body: request) { response in
+                    #expect(response.status == .forbidden)
+                    let error = try #require(try json(response.body)["error"] as? [String: Any])
+                    #expect(error["status"] as? Int == 403)
+                    #expect(error["message"] as? String == "Registration is closed on this server: ask the administrator to create your account (notrack users add).")
+                }
+            }
+            // Nothing was created, and guest access is its own setting.
+            let login: [String: Any] = ["username": "user@example.com", "password": "SecurePass123!"]
+            try await client.execute(uri: "/api/auth/login", method: .post, headers: jsonHeaders, body: body(login)) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/auth/guest", method: .post) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    /// bcrypt stops at NUL: without the check, `SecurePass123!\0anything` logs in as `SecurePass123!`.
+    @Test func controlCharactersAreRefusedAtRegistrationAndLogin() async throws {
+        try await testRouter(try await makeSignal()) { client in
+            var withNUL = registration
+            withNUL["password"] = "SecurePass123!\u{0}anything"
+            withNUL["confirmPassword"] = withNUL["password"]
+            try await client.execute(uri: "/api/auth/register", method: .post, headers: jsonHeaders, body: body(withNUL)) { response in
+                #expect(response.status == .badRequest)
+                let message = try errorMessage(response.body)
+                #expect(message == "password must not contain control characters such as NUL or newline")
+            }
+            try await client.execute(uri: "/api/auth/register", method: .post, headers: jsonHeaders, body: body(registration)) { response in
+                #expect(response.status == .created)
+            }
+            let attempts: [(String, String, String)] = [
+                ("user@example.com", "SecurePass123!\u{0}anything", "password must not contain control characters such as NUL or newline"),
+                ("user@example.com\n", "SecurePass123!", "username must not contain control characters such as NUL or newline"),
+            ]
+            for (username, password, message) in attempts {
+                let login: [String: Any] = ["username": username, "password": password]
+                try await client.execute(uri: "/api/auth/login", method: .post, headers: jsonHeaders, body: body(login)) { response in
+                    #expect(response.status == .badRequest)
+                    let error = try #require(try json(response.body)["error"] as? [String: Any])
+                    #expect(error["status"] as? Int == 400)
+                    #expect(error["message"] as? String == message)
+                }
+            }
+        }
+    }
+
     @Test func turnCredentialsNeedAValidBearerToken() async throws {
         let signal = try await makeSignal()
         try await testRouter(signal) { client in
@@ -130,14 +181,20 @@ func errorMessage(_ buffer: ByteBuffer) throws -> String? {
             try await client.execute(uri: "/api/turn/credentials", method: .get, headers: [.authorization: "Bearer nonsense"]) { response in
                 #expect(response.status == .unauthorized)
             }
-            let (token, _) = try await signal.services.authenticator.issue(extension: ExtensionNumber("555-123")!, subject: "user:9")
+            // A token for an account that does not exist (any more) is refused.
+            let (orphan, _) = try await signal.services.authenticator.issue(extension: ExtensionNumber("555-123")!, subject: "user:9")
+            try await client.execute(uri: "/api/turn/credentials", method: .get, headers: [.authorization: "Bearer \(orphan)"]) { response in
+                #expect(response.status == .unauthorized)
+            }
+            let account = try await signal.services.accounts.create(username: "turn@example.com", passwordHash: "h")
+            let (token, _) = try await signal.services.authenticator.issue(extension: account.extension, subject: "user:\(account.id)")
             try await client.execute(uri: "/api/turn/credentials", method: .get, headers: [.authorization: "Bearer \(token)"]) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
                 #expect(body["ttl"] as? Int == 60)
                 let servers = try #require(body["iceServers"] as? [[String: Any]])
                 #expect(servers.first?["urls"] as? [String] == ["turn:localhost:3478"])
-                #expect(servers.first?["username"] as? String == "1:555-123")
+                #expect(servers.first?["username"] as? String == "1:\(account.extension)")
             }
         }
     }

@@ -16,16 +16,28 @@ import Testing
                 #expect(body["service"] as? String == "Audio Calling Web App - Signaling Server")
                 #expect(body["status"] as? String == "running")
                 #expect(isISO8601WithMilliseconds(body["timestamp"]))
-                #expect(body["version"] as? String == "9.9.9")
+                #expect(body["version"] as? String == "2.2.4", "the API reference's version")
+                #expect(body["applianceVersion"] as? String == "9.9.9")
                 #expect(body["environment"] as? String == "production")
                 #expect((body["features"] as? [String])?.contains("authentication") == true)
                 let security = try #require(body["security"] as? [String: Any])
                 #expect(security["https"] as? Bool == false)
                 #expect(security["guestAccess"] as? Bool == true)
+                #expect(security["registration"] as? String == "open")
                 let redis = try #require(body["redis"] as? [String: Any])
                 #expect(redis["enabled"] as? Bool == false)
                 #expect(redis["connected"] as? Bool == false)
                 #expect(redis["status"] as? String == "disabled")
+            }
+        }
+    }
+
+    @Test func rootSaysWhetherClientsMaySignUp() async throws {
+        try await testRouter(try await makeSignal(guestAccess: false, registration: .closed)) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                let security = try #require(try json(response.body)["security"] as? [String: Any])
+                #expect(security["guestAccess"] as? Bool == false)
+                #expect(security["registration"] as? String == "closed")
             }
         }
     }

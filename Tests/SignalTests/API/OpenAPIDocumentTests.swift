@@ -16,11 +16,11 @@ import Testing
         ("/api/health/redis", "get", ["200", "503", "429"]),
         ("/metrics", "get", ["200", "403"]),
         ("/api/auth/guest", "post", ["200", "403", "429"]),
-        ("/api/auth/register", "post", ["201", "400", "409", "413", "415", "429"]),
+        ("/api/auth/register", "post", ["201", "400", "403", "409", "413", "415", "429"]),
         ("/api/auth/login", "post", ["200", "400", "401", "413", "415", "429"]),
         ("/api/turn/credentials", "get", ["200", "401", "429"]),
         ("/swagger.json", "get", ["200"]),
-        ("/api-docs", "get", ["200", "503"]),
+        ("/api-docs", "get", ["200"]),
         ("/api-docs/{file}", "get", ["200", "404", "503"]),
     ]
 
@@ -83,6 +83,19 @@ import Testing
                 }
             }
         }
+    }
+
+    @Test func serviceInfoDescribesBothVersionsAndWhoMaySignUp() async throws {
+        let components = try #require(try await served()["components"] as? [String: Any])
+        let serviceInfo = try #require((components["schemas"] as? [String: [String: Any]])?["ServiceInfo"])
+        let required = try #require(serviceInfo["required"] as? [String])
+        #expect(required.contains("version") && required.contains("applianceVersion"))
+        let properties = try #require(serviceInfo["properties"] as? [String: [String: Any]])
+        #expect(properties["version"]?["example"] as? String == "2.2.4")
+        let security = try #require(properties["security"])
+        #expect(Set(security["required"] as? [String] ?? []) == ["https", "guestAccess", "registration"])
+        let registration = (security["properties"] as? [String: [String: Any]])?["registration"]
+        #expect(registration?["enum"] as? [String] == ["open", "closed"])
     }
 
     @Test func turnCredentialsNeedTheBearerToken() async throws {

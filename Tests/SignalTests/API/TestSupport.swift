@@ -39,6 +39,7 @@ func makeSignal(
     checks: [any ReadinessCheck] = [],
     metricsAllowed: Bool = true,
     guestAccess: Bool = true,
+    registration: SignalConfiguration.Registration = .open,
     allowedOrigins: [String] = [],
     authLimit: Int = 1000,
     apiLimit: Int = 1000,
@@ -51,6 +52,7 @@ func makeSignal(
     return SignalServer(
         configuration: .init(
             host: "127.0.0.1", port: 0, environment: environment, version: "9.9.9", guestAccess: guestAccess,
+            registration: registration,
             allowedOrigins: allowedOrigins,
             authRateLimit: .init(limit: authLimit, window: .seconds(900)),
             apiRateLimit: .init(limit: apiLimit, window: .seconds(900)),

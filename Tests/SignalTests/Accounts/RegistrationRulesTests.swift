@@ -34,6 +34,21 @@ import Testing
         #expect(RegistrationRules.problems(username: "u@example.com", password: "Password123", confirmPassword: nil) == ["confirmPassword must match password"])
     }
 
+    /// Unicode category Cc, U+0000–U+001F and U+007F–U+009F, and nothing around it.
+    @Test(arguments: ["\u{0}", "\u{1}", "\t", "\n", "\r\n", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}"])
+    func controlCharactersAreRefused(control: String) {
+        let password = "SecurePass123!" + control + "x"
+        #expect(RegistrationRules.passwordProblems(password) == ["password must not contain control characters such as NUL or newline"])
+        #expect(RegistrationRules.usernameProblems("us" + control + "er@example.com") == ["username must not contain control characters such as NUL or newline"])
+        #expect(RegistrationRules.controlCharacterProblems(username: "user@example.com", password: password).count == 1)
+    }
+
+    @Test(arguments: [" ", "\u{A0}", "é", "\u{200B}", "€"])
+    func printableNeighboursAreNotControlCharacters(text: String) {
+        #expect(!RegistrationRules.containsControlCharacter("SecurePass123!" + text))
+        #expect(RegistrationRules.controlCharacterProblems(username: "user@example.com", password: "x" + text).isEmpty)
+    }
+
     @Test func usernameLength() {
         #expect(RegistrationRules.usernameProblems("a@") == ["username must be 3 to 255 characters"])
         #expect(!RegistrationRules.usernameProblems(String(repeating: "a", count: 250) + "@x.io").isEmpty)

@@ -63,4 +63,15 @@ import Testing
             }
         }
     }
+
+    /// A reverse proxy on the box makes every client loopback: a forwarded request from a
+    /// proxy that is not trusted is refused, however allowed its peer address is.
+    @Test func metricsAreRefusedThroughAProxyThatIsNotTrusted() async throws {
+        try await testRouter(try await makeSignal()) { client in
+            try await client.execute(uri: "/metrics", method: .get, headers: [.xForwardedFor: "198.51.100.7"]) { response in
+                #expect(response.status == .forbidden)
+                #expect(String(buffer: response.body).contains("http.trustedProxies"))
+            }
+        }
+    }
 }

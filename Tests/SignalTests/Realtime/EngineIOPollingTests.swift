@@ -133,11 +133,41 @@ struct EchoDelegate: EngineIOServerDelegate {
         }
     }
 
+    /// A handshake needs no token: sessions that have not sent a message yet are capped
+    /// per address, and a session that speaks (or ends) gives its place back.
+    @Test func handshakesWaitingForTheirFirstMessageAreCappedPerAddress() async throws {
+        var configuration = Self.quietConfiguration
+        configuration.maximumPendingPerAddress = 2
+        try await withApp(configuration: configuration) { client, _ in
+            var sids: [String] = []
+            for _ in 0..<2 {
+                let body = try await client.execute(uri: "/engine.io/?EIO=4&transport=polling", method: .get) { response in
+                    #expect(response.status == .ok)
+                    return String(buffer: response.body)
+                }
+                sids.append(try Self.sid(from: body))
+            }
+            try await client.execute(uri: "/engine.io/?EIO=4&transport=polling", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body) == #"{"code":3,"message":"Too many sessions waiting to connect; retry shortly"}"#)
+            }
+            // The first session speaks: its place is free again.
+            try await client.execute(
+                uri: "/engine.io/?EIO=4&transport=polling&sid=\(sids[0])", method: .post, body: ByteBuffer(string: "4hello")
+            ) { response in
+                #expect(response.status == .ok)
+            }
+            try await client.execute(uri: "/engine.io/?EIO=4&transport=polling", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
     @Test func aCancelledPollGivesItsTurnBack() async throws {
         // A long heartbeat, so the poll below waits until it is cancelled.
         let engine = EngineIOServer(configuration: EngineIOConfiguration(pingInterval: 60_000, pingTimeout: 60_000), delegate: EchoDelegate())
         let connection = engine.open(transport: .polling, request: EngineIOHandshakeRequest(
-            headers: [:], query: [:], remoteAddress: nil, transport: .polling))
+            headers: [:], query: [:], remoteAddress: nil, transport: .polling), pending: try #require(engine.admitHandshake(from: nil)))
         let waiting = Task { await connection.poll() }
         let deadline = ContinuousClock.now + .seconds(10)
         while connection.state.withLock({ $0.pollWaiter == nil }) {

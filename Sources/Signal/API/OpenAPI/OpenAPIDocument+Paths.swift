@@ -4,7 +4,7 @@ extension OpenAPIDocument {
     static let paths: OrderedJSON = [
         "/": ["get": operation(
             "getServiceInfo", tag: "Health", summary: "Service information",
-            description: "What runs here, how it is set up, and the state of Redis.",
+            description: "What runs here (the API version it implements and the appliance's own), how it is set up (whether clients may register or take guest tokens), and the state of Redis.",
             responses: ["200": response("The service is running", content: json(ref("ServiceInfo")), headers: .site)])],
         "/health/live": ["get": operation(
             "getLiveness", tag: "Health", summary: "Liveness probe",
@@ -45,11 +45,12 @@ extension OpenAPIDocument {
             ])],
         "/api/auth/register": ["post": operation(
             "register", tag: "Auth", summary: "Register an account",
-            description: "Creates an account with a unique extension kept for life, and logs it in. Rate limit: 5 per 15 minutes per IP.",
+            description: "Creates an account with a unique extension kept for life, and logs it in. Off when `auth.registration` is `closed` (`GET /` says which): the administrator then adds accounts with `notrack users add`. Rate limit: 5 per 15 minutes per IP.",
             requestBody: ["required": true, "content": json(ref("RegisterRequest"))],
             responses: [
                 "201": response("Registered and logged in", content: json(ref("Token")), headers: .api),
                 "400": error("A field is missing or invalid, or the passwords differ", headers: .api),
+                "403": error("Registration is closed on this server", headers: .api),
                 "409": error("The username already exists", headers: .api),
                 "413": error("The body is too large", headers: .api),
                 "415": error("The body is not JSON (`Content-Type: application/json`)", headers: .api),
@@ -61,7 +62,7 @@ extension OpenAPIDocument {
             requestBody: ["required": true, "content": json(ref("LoginRequest"))],
             responses: [
                 "200": response("Logged in", content: json(ref("Token")), headers: .api),
-                "400": error("A field is missing or invalid", headers: .api),
+                "400": error("A field is missing, or holds a control character", headers: .api),
                 "401": error("Invalid credentials", headers: .api),
                 "413": error("The body is too large", headers: .api),
                 "415": error("The body is not JSON (`Content-Type: application/json`)", headers: .api),
@@ -82,14 +83,13 @@ extension OpenAPIDocument {
             responses: ["200": response("The document", content: json(["type": "object"]), headers: .site)])],
         "/api-docs": ["get": operation(
             "getSwaggerUI", tag: "Documentation", summary: "Swagger UI",
-            description: "Interactive documentation, served from this box (no CDN). `/api-docs/` serves the same page.",
+            description: "Interactive documentation, served from this box (no CDN). Until Swagger UI's files are installed, a plain HTML rendering of this document. `/api-docs/` and `/api-docs/index.html` serve the same page.",
             responses: [
-                "200": response("The Swagger UI page", content: ["text/html": ["schema": ["type": "string"]]], headers: .site),
-                "503": error(SwaggerUIAssets.missingDescription, headers: .site),
+                "200": response("The Swagger UI page, or this document as plain HTML", content: ["text/html": ["schema": ["type": "string"]]], headers: .site),
             ])],
         "/api-docs/{file}": ["get": operation(
             "getSwaggerUIAsset", tag: "Documentation", summary: "A Swagger UI asset",
-            description: "The scripts, styles and icons the Swagger UI page loads.",
+            description: "The scripts, styles and icons the Swagger UI page loads; `503` while Swagger UI is not installed (except `index.html`, the page).",
             parameters: [[
                 "name": "file", "in": "path", "required": true,
                 "description": "A file name such as `swagger-ui-bundle.js`; paths and hidden files are refused.",

@@ -99,12 +99,12 @@ extension OpenAPIDocument {
             "properties": [
                 "username": [
                     "type": "string", "format": "email", "minLength": 3, "maxLength": 255,
-                    "description": "An email address; unique without regard to case.",
+                    "description": "An email address; unique without regard to case. No control characters.",
                     "example": "user@example.com",
                 ],
                 "password": [
                     "type": "string", "minLength": 8,
-                    "description": "At least 8 characters with an uppercase letter, a lowercase letter and a digit.",
+                    "description": "At least 8 characters with an uppercase letter, a lowercase letter and a digit; at most 72 bytes (bcrypt's limit) and no control characters (bcrypt stops at NUL).",
                     "example": "SecurePassword123!",
                 ],
                 "confirmPassword": [
@@ -116,8 +116,8 @@ extension OpenAPIDocument {
             "type": "object",
             "required": ["username", "password"],
             "properties": [
-                "username": ["type": "string", "example": "user@example.com"],
-                "password": ["type": "string", "example": "SecurePassword123!"],
+                "username": ["type": "string", "example": "user@example.com", "description": "No control characters."],
+                "password": ["type": "string", "example": "SecurePassword123!", "description": "No control characters."],
             ],
         ],
         "ICEServer": [
@@ -151,12 +151,16 @@ extension OpenAPIDocument {
 
     static let serviceInfo: OrderedJSON = [
         "type": "object",
-        "required": ["service", "status", "timestamp", "version", "environment", "features", "security", "redis"],
+        "required": ["service", "status", "timestamp", "version", "applianceVersion", "environment", "features", "security", "redis"],
         "properties": [
             "service": ["type": "string", "example": "Audio Calling Web App - Signaling Server"],
             "status": ["type": "string", "enum": ["running"]],
             "timestamp": timestamp,
-            "version": ["type": "string", "example": "2.2.4", "description": "The appliance's version."],
+            "version": [
+                "type": "string", "example": .string(referenceVersion),
+                "description": "The version of the NoTrack API reference this server implements.",
+            ],
+            "applianceVersion": ["type": "string", "example": "0.1.0", "description": "The appliance's own version (`notrack version`)."],
             "environment": ["type": "string", "enum": ["development", "production"]],
             "features": [
                 "type": "array", "items": ["type": "string"],
@@ -165,8 +169,15 @@ extension OpenAPIDocument {
             ],
             "security": [
                 "type": "object",
-                "required": ["https", "guestAccess"],
-                "properties": ["https": ["type": "boolean"], "guestAccess": ["type": "boolean"]],
+                "required": ["https", "guestAccess", "registration"],
+                "properties": [
+                    "https": ["type": "boolean"],
+                    "guestAccess": ["type": "boolean", "description": "Whether `POST /api/auth/guest` hands out tokens."],
+                    "registration": [
+                        "type": "string", "enum": ["open", "closed"],
+                        "description": "Whether `POST /api/auth/register` creates accounts; when `closed`, the administrator adds them.",
+                    ],
+                ],
             ],
             "redis": [
                 "type": "object",
