@@ -76,22 +76,30 @@ import Testing
         let app = Application(router: Router(), server: .engineIO([], limits: limits))
         try await app.test(.live) { client in
             let port = try #require(client.port)
-            let first = try await Self.connect(to: port, from: "127.0.0.5")
-            let second = try await Self.connect(to: port, from: "127.0.0.5")
-            try await Self.connect(to: port, from: "127.0.0.5").closeFuture.get()
+            // Accepted connections are set up on several event loops: which of the three is
+            // refused is not fixed, only that one is.
+            var three: [any Channel] = []
+            for _ in 0..<3 { three.append(try await Self.connect(to: port, from: "127.0.0.5")) }
+            try await Self.settle { three.filter(\.isActive).count <= 2 }
+            #expect(three.filter(\.isActive).count == 2)
             let other = try await Self.connect(to: port, from: "127.0.0.6")
-            #expect(first.isActive && second.isActive && other.isActive)
             // A closed connection gives its place back.
-            try await first.close()
+            for channel in three { try? await channel.close() }
             var again: (any Channel)?
-            for _ in 0..<100 {
+            for _ in 0..<50 where again == nil {
                 let attempt = try await Self.connect(to: port, from: "127.0.0.5")
-                try await Task.sleep(for: .milliseconds(20))
-                if attempt.isActive { again = attempt; break }
+                try await Task.sleep(for: .milliseconds(50))
+                if attempt.isActive { again = attempt }
             }
-            #expect(again != nil)
-            for channel in [second, other] + (again.map { [$0] } ?? []) { try? await channel.close() }
+            #expect(again != nil && other.isActive)
+            for channel in [other] + (again.map { [$0] } ?? []) { try? await channel.close() }
         }
+    }
+
+    /// Waits (bounded) until `condition` holds.
+    static func settle(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
     }
 
     @Test func requestHeadersOverTheLimitAreRefused() async throws {
