@@ -234,19 +234,11 @@ public final class CallSignaling: Service, Sendable {
             limits.connects.sweep(now: now)
         }
         let (expired, deliveries) = state.withLock { state -> ([PresenceRegistry.Session], [Delivery]) in
-            var deliveries = record(state.calls.expire(now: now))
+            let deliveries = record(state.calls.expire(now: now))
             let expired = state.presence.expired(at: now)
-            for (number, session) in expired {
-                _ = state.presence.unregister(number, socketID: session.socketID)
-                deliveries += record(state.calls.disconnect(number, now: now))
-            }
-            return (expired.map(\.1), deliveries)
+            return (expired.map(\.1), deliveries + end(expired, in: &state, now: now))
         }
-        for session in expired {
-            guard let socket = io.socket(id: session.socketID) else { continue }
-            socket.emit("error", [SignalingErrorCode.body(.authenticationFailed, "Your token has expired; log in again")])
-            socket.disconnect(closeConnection: true)
-        }
+        dismiss(expired, saying: "Your token has expired; log in again")
         deliver(deliveries)
     }
 
@@ -255,21 +247,32 @@ public final class CallSignaling: Service, Sendable {
         let now = Date()
         let (revoked, deliveries) = state.withLock { state -> ([PresenceRegistry.Session], [Delivery]) in
             let revoked = state.presence.revoked { sessions.isCurrent(account: $0.id, generation: $0.generation) }
-            var deliveries: [Delivery] = []
-            for (number, session) in revoked {
-                _ = state.presence.unregister(number, socketID: session.socketID)
-                deliveries += record(state.calls.disconnect(number, now: now))
-            }
-            return (revoked.map(\.1), deliveries)
+            return (revoked.map(\.1), end(revoked, in: &state, now: now))
         }
-        for session in revoked {
-            guard let socket = io.socket(id: session.socketID) else { continue }
-            socket.emit("error", [SignalingErrorCode.body(
-                .authenticationFailed, "Your account was removed or its password changed; log in again")])
-            socket.disconnect(closeConnection: true)
-        }
+        dismiss(revoked, saying: "Your account was removed or its password changed; log in again")
         deliver(deliveries)
         if !revoked.isEmpty { logger.info("revoked sessions ended", metadata: ["count": "\(revoked.count)"]) }
+    }
+
+    /// Takes sessions out of presence and ends their calls; under the state lock.
+    private func end(
+        _ ended: [(ExtensionNumber, PresenceRegistry.Session)], in state: inout State, now: Date
+    ) -> [Delivery] {
+        var deliveries: [Delivery] = []
+        for (number, session) in ended {
+            _ = state.presence.unregister(number, socketID: session.socketID)
+            deliveries += record(state.calls.disconnect(number, now: now))
+        }
+        return deliveries
+    }
+
+    /// Tells each ended session why, with an `AUTHENTICATION_FAILED` error, and closes it.
+    private func dismiss(_ sessions: [PresenceRegistry.Session], saying message: String) {
+        for session in sessions {
+            guard let socket = io.socket(id: session.socketID) else { continue }
+            socket.emit("error", [SignalingErrorCode.body(.authenticationFailed, message)])
+            socket.disconnect(closeConnection: true)
+        }
     }
 
     static func account(of socket: SocketIOSocket) -> PresenceRegistry.Account? {

@@ -58,12 +58,7 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             let decision = NIOLoopBoundBox<EngineIOServer.WebSocketUpgrade?>(nil, eventLoop: channel.eventLoop)
             let webSocket = NIOTypedWebSocketServerUpgrader<NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>?>(
                 maxFrameSize: maxFrameSize,
-                shouldUpgrade: { channel, head in
-                    let upgrade = Self.decide(head, channel: channel, servers: servers)
-                    decision.value = upgrade
-                    guard case .accepted = upgrade else { return channel.eventLoop.makeSucceededFuture(nil) }
-                    return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
-                },
+                shouldUpgrade: Self.shouldUpgrade(servers: servers, noting: decision),
                 upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
                         guard case .accepted(let handler, let open) = decision.value else { throw ChannelError.inappropriateOperationForState }
@@ -109,6 +104,19 @@ public struct EngineIOHTTPChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// The largest WebSocket frame any of the servers accepts.
     var maxFrameSize: Int { servers.map(\.configuration.maxPayload).max() ?? 1 << 20 }
+
+    /// NIO's `shouldUpgrade` (called once RFC 6455's checks passed): the servers decide, and
+    /// `decision` keeps what they decided for the pipeline set up after the 101.
+    static func shouldUpgrade(
+        servers: [EngineIOServer], noting decision: NIOLoopBoundBox<EngineIOServer.WebSocketUpgrade?>
+    ) -> @Sendable (any Channel, HTTPRequestHead) -> EventLoopFuture<HTTPHeaders?> {
+        { channel, head in
+            let upgrade = decide(head, channel: channel, servers: servers)
+            decision.value = upgrade
+            guard case .accepted = upgrade else { return channel.eventLoop.makeSucceededFuture(nil) }
+            return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+        }
+    }
 
     /// The first server that serves the path decides; an upgrade on any other path is refused.
     static func decide(_ head: HTTPRequestHead, channel: any Channel, servers: [EngineIOServer]) -> EngineIOServer.WebSocketUpgrade {

@@ -49,16 +49,10 @@ final class EngineIOLateUpgradeHandler: ChannelInboundHandler, RemovableChannelH
 
     /// RFC 6455 4.2.1's checks (NIO's upgrader) and the Engine.IO server's decision.
     private func take(_ head: HTTPRequestHead, channel: any Channel) -> (HTTPRequestHead, HTTPHeaders, EngineIOWebSocketHandler, (() -> Void)?)? {
-        let servers = servers
         let decision = NIOLoopBoundBox<EngineIOServer.WebSocketUpgrade?>(nil, eventLoop: channel.eventLoop)
         let upgrader = NIOTypedWebSocketServerUpgrader<Void>(
             maxFrameSize: maxFrameSize,
-            shouldUpgrade: { channel, head in
-                let upgrade = EngineIOHTTPChannel.decide(head, channel: channel, servers: servers)
-                decision.value = upgrade
-                guard case .accepted = upgrade else { return channel.eventLoop.makeSucceededFuture(nil) }
-                return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
-            },
+            shouldUpgrade: EngineIOHTTPChannel.shouldUpgrade(servers: servers, noting: decision),
             upgradePipelineHandler: { channel, _ in channel.eventLoop.makeSucceededVoidFuture() })
         var response: HTTPHeaders?
         // Every step completes at once on this loop, so the answer is here when this returns.
