@@ -18,6 +18,7 @@ timeout --kill-after=30 1800 swift test
 timeout --kill-after=30 900 scripts/conformance.sh 3
 .venv-test/bin/python -m pytest -q Tests/interop Tests/nat
 timeout --kill-after=30 600 scripts/fuzz-relay.sh 120
+timeout --kill-after=30 600 scripts/fuzz-signal.sh 120
 # The Debian package: release build, lintian, systemd-analyze, install, upgrade, remove and
 # purge in a fresh Debian root, the service under systemd-nspawn.
 timeout --kill-after=30 2400 Tests/packaging/test-deb.sh

@@ -9,6 +9,7 @@ import struct
 from dataclasses import dataclass, field
 
 import stun
+from common import pick
 
 UDP_LIMIT = 8192          # beyond the relay's 2048-byte datagrams, to see truncation handled
 TCP_LIMIT = 20 + 0xFFFF   # the largest STUN message a length field can announce
@@ -36,11 +37,6 @@ class Context:
         """A request with USERNAME, REALM, NONCE, MESSAGE-INTEGRITY (and FINGERPRINT)."""
         return stun.encode(method, stun.REQUEST, list(attributes) + self.credentials.auth_attributes(self.username),
                            tid=tid, key=self.key, fingerprint=fingerprint)
-
-
-def pick(rng, weighted):
-    """One item of a [(weight, item)] list."""
-    return rng.choices([item for _, item in weighted], [weight for weight, _ in weighted])[0]
 
 
 def loopback_peer(rng):

@@ -23,16 +23,13 @@ Run it with `scripts/fuzz-relay.sh [SECONDS]` (default 120), or
 """
 import argparse
 import collections
-import ctypes
 import dataclasses
-import os
 import random
 import secrets
 import select
 import selectors
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,9 +39,7 @@ from pathlib import Path
 
 import corpus
 import stun
-
-ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_BINARY = Path(os.environ.get("NOTRACK_BINARY", ROOT / ".build" / "debug" / "notrack"))
+from common import DEFAULT_BINARY, NotrackProcess, free_port_pair, mb
 
 MAX_AMPLIFICATION = 3.0
 MAX_RSS_GROWTH = 20 * 1024 * 1024
@@ -61,53 +56,25 @@ FLOOD_EVERY = 20.0
 
 # The process under test.
 
-def free_port_pair():
-    """A loopback port free for both TCP and UDP."""
-    for _ in range(50):
-        with socket.socket() as tcp:
-            tcp.bind(("127.0.0.1", 0))
-            port = tcp.getsockname()[1]
-        try:
-            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-                udp.bind(("127.0.0.1", port))
-            return port
-        except OSError:
-            continue
-    raise RuntimeError("no free port pair")
-
-
-def die_with_parent():
-    """In the child: SIGKILL when the fuzzer dies, so `timeout -k` leaves no relay behind."""
-    ctypes.CDLL(None).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
-
-
 def is_binding_success(reply, tid):
     return stun.header(reply) is not None and stun.header(reply)[0:2] == (stun.BINDING, stun.SUCCESS) \
         and reply[8:20] == tid
 
 
-class Relay:
+class Relay(NotrackProcess):
     """One `notrack` process with its own working directory and loopback ports."""
 
     def __init__(self, binary, workdir, secret):
-        self.binary = binary
-        self.workdir = Path(workdir)
         self.address = ("127.0.0.1", free_port_pair())
-        self.env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        super().__init__(binary, workdir, {
             "PORT": str(free_port_pair()),
             "NOTRACK_RELAY_PORT": str(self.address[1]),
             "NOTRACK_LOG_FORMAT": "json",
             "NOTRACK_RELAY_AUTH_SECRET": secret,
             "NOTRACK_RELAY_ALLOW_LOOPBACK_PEERS": "true",
-        }
-        self.log_path = self.workdir / "stderr.log"
-        self.process = None
+        })
 
-    def start(self, timeout=30):
-        with open(self.log_path, "wb") as log:
-            self.process = subprocess.Popen([str(self.binary)], cwd=self.workdir, env=self.env,
-                                            stdout=subprocess.DEVNULL, stderr=log, preexec_fn=die_with_parent)
+    def wait_ready(self, timeout):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if not self.alive():
@@ -115,21 +82,6 @@ class Relay:
             if self.answers_binding(attempts=1, timeout=0.2):
                 return
         raise RuntimeError(f"notrack did not answer a Binding within {timeout} s:\n{self.log_tail()}")
-
-    def stop(self):
-        """SIGTERM, then SIGKILL after 15 s; says how it went (None if it was not running)."""
-        if self.process is None or self.process.poll() is not None:
-            return None
-        self.process.terminate()
-        try:
-            return f"the relay stopped on SIGTERM with exit code {self.process.wait(timeout=15)}"
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            return "the relay did not stop within 15 s of SIGTERM and was killed"
-
-    def alive(self):
-        return self.process.poll() is None
 
     def answers_binding(self, attempts=3, timeout=1.0):
         """A fresh UDP socket's Binding request gets a Binding success with its id."""
@@ -146,29 +98,6 @@ class Relay:
                 except OSError:
                     continue
         return False
-
-    def rss(self):
-        """VmRSS in bytes."""
-        with open(f"/proc/{self.process.pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-        raise RuntimeError("no VmRSS in /proc/PID/status")
-
-    def fds(self):
-        return len(os.listdir(f"/proc/{self.process.pid}/fd"))
-
-    def cpu_seconds(self):
-        """User and system time so far (/proc/PID/stat fields 14 and 15)."""
-        with open(f"/proc/{self.process.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def log_tail(self, lines=20):
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except FileNotFoundError:
-            return ""
 
 
 # Measuring amplification.
@@ -758,10 +687,6 @@ class Fuzz:
         if end:
             cpu = end.cpu - baseline.cpu
             print(f"  relay cpu: {cpu:.1f} s in {end.at - baseline.at:.0f} s")
-
-
-def mb(size):
-    return "?" if size is None else f"{size / 1048576:.1f} MB"
 
 
 def main():
