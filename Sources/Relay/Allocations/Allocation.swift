@@ -55,12 +55,18 @@ struct Allocation: Sendable {
         return binding.peer
     }
 
+    /// Whether permissions for `peers` fit beside the live ones within `limit` (refreshing
+    /// a live permission always does).
+    func hasRoom(forPermissions peers: Set<IPAddress>, now: Date, limit: Int) -> Bool {
+        let live = permissions.filter { $0.value > now }
+        return live.count + peers.filter { live[$0] == nil }.count <= limit
+    }
+
     /// Installs or refreshes permissions for `peers`, all or none: `false` when the new
     /// ones would take the allocation past `limit` live permissions (RFC 8656 §9.2: 508).
     mutating func permit(_ peers: Set<IPAddress>, until expiresAt: Date, now: Date, limit: Int) -> Bool {
+        guard hasRoom(forPermissions: peers, now: now, limit: limit) else { return false }
         permissions = permissions.filter { $0.value > now }
-        let added = peers.filter { permissions[$0] == nil }.count
-        guard permissions.count + added <= limit else { return false }
         for peer in peers { permissions[peer] = expiresAt }
         return true
     }

@@ -127,7 +127,7 @@ final class RelayResources: Sendable {
 
     /// Frees a reservation's port and slot if it is still unclaimed: its allocation ended.
     func cancelReservation(_ token: UInt64) {
-        state.withLock { _ = $0.cancel(token) }
+        state.withLock { $0.cancel(token) }
     }
 }
 
@@ -139,11 +139,9 @@ extension RelayResources.State {
         total -= freed
     }
 
-    @discardableResult
-    mutating func cancel(_ token: UInt64) -> Bool {
-        guard let reservation = reservations.removeValue(forKey: token) else { return false }
+    mutating func cancel(_ token: UInt64) {
+        guard let reservation = reservations.removeValue(forKey: token) else { return }
         pools[reservation.family]?.release(reservation.port)
         release(user: reservation.user, slots: 1)
-        return true
     }
 }

@@ -30,8 +30,7 @@ extension TURNServer {
             configuration.maximumChannelsPerAllocation, configuration.maximumPermissionsPerAllocation)
         let bound = allocations.modify(fiveTuple) { allocation in
             // A new peer needs a permission slot too; check both before changing either.
-            guard allocation.hasPermission(for: peer.ip, now: now)
-                    || allocation.permissions.count(where: { $0.value > now }) < permissions,
+            guard allocation.hasRoom(forPermissions: [peer.ip], now: now, limit: permissions),
                   allocation.bind(number, to: peer, until: channelExpiry, now: now, limit: channels)
             else { return false }
             return allocation.permit([peer.ip], until: permissionExpiry, now: now, limit: permissions)
